@@ -1,0 +1,1 @@
+"""A spec-driven, stateful mock server for OpenAPI 3.0/3.1."""

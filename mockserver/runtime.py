@@ -1,0 +1,96 @@
+"""The contract between the generic core and an API profile.
+
+The core routes, authenticates and validates a request, then hands a :class:`MockRequest` to the
+profile's handler for that operation (if the profile declares one). Handlers return a
+:class:`MockResponse`; the core serialises it, applies CORS, and journals it. Handlers never see
+raw HTTP, and the store never sees HTTP at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from mockserver.spec import Operation, Spec
+
+
+@dataclass(frozen=True, slots=True)
+class MockRequest:
+    """A request that passed routing, security and validation.
+
+    ``query``/``path_params``/``headers`` hold values coerced to their schema types (an integer
+    query parameter arrives as ``int``). ``headers`` keys are lower-case. ``body`` is the parsed
+    JSON body (``None`` when there was none). ``principal`` is the credential that authenticated
+    the request (the bearer token or API key), or ``None`` for operations without security.
+    """
+
+    operation: Operation
+    path_params: Mapping[str, Any]
+    query: Mapping[str, Any]
+    headers: Mapping[str, str]
+    body: Any
+    principal: str | None
+    seed: int
+
+
+@dataclass(slots=True)
+class MockResponse:
+    status: int
+    body: Any = None
+    headers: dict[str, str] = field(default_factory=dict)
+    content_type: str = "application/json"
+
+
+Handler = Callable[[MockRequest], MockResponse]
+
+
+class Clock(Protocol):
+    """The mock's one source of time: wall time plus an offset the control plane can advance."""
+
+    def now(self) -> float: ...
+
+    def advance(self, seconds: float) -> float: ...
+
+    def offset(self) -> float: ...
+
+
+class ApiBackend(Protocol):
+    """A running, stateful API profile: its handlers and its world's lifecycle."""
+
+    name: str
+
+    def handlers(self) -> Mapping[str, Handler]:
+        """Handlers keyed by operationId; operations without one get the generic responder."""
+        ...
+
+    def reset(self) -> None:
+        """Put the world back to what ``seed`` and ``world_size`` generate."""
+        ...
+
+    def export_state(self) -> dict[str, Any]:
+        """The whole state as JSON-able data; ``import_state(export_state())`` is a no-op."""
+        ...
+
+    def import_state(self, data: Mapping[str, Any]) -> None:
+        """Replace the whole state; raises ``ValueError`` with a readable message on bad data."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class WorldOptions:
+    seed: int = 0
+    world_size: int | None = None  # None: the profile's default, sized for a UI
+    state_file: str | None = None  # SQLite path; None keeps state in memory
+    tokens: Mapping[str, str] = field(default_factory=dict)  # token -> role (e.g. "admin")
+    clone_seconds: float = 3.0  # how long a clone stays "cloning" on the mock's clock
+
+
+class ApiProfile(Protocol):
+    """What is specific to one documented API. The core knows nothing of any profile."""
+
+    name: str
+
+    def matches(self, spec: Spec) -> bool: ...
+
+    def create(self, spec: Spec, options: WorldOptions, clock: Clock) -> ApiBackend: ...

@@ -1,0 +1,338 @@
+"""Loading an OpenAPI 3.0/3.1 document into an index of operations.
+
+A spec is parsed once. Every schema handed out by :class:`Spec` is JSON Schema 2020-12 (3.0's
+``nullable`` and boolean ``exclusiveMinimum`` are rewritten at load), and ``$ref`` values stay
+local references into :attr:`Spec.doc`, so a validator built with :meth:`Spec.rooted` resolves
+them against the whole document.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+
+
+class SpecError(Exception):
+    """A spec that cannot be loaded; ``str()`` is a one-line message for a person."""
+
+    def __init__(self, source: str, reason: str) -> None:
+        super().__init__(f"{source}: {reason}")
+        self.source = source
+        self.reason = reason
+
+
+@dataclass(frozen=True, slots=True)
+class Parameter:
+    name: str
+    location: str  # path | query | header | cookie
+    required: bool
+    schema: dict[str, Any]
+    style: str | None = None
+    explode: bool | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class MediaType:
+    schema: dict[str, Any] | None
+    examples: dict[str, Any]  # name -> value; a lone ``example`` is named "default"
+
+
+@dataclass(frozen=True, slots=True)
+class RequestBody:
+    required: bool
+    content: dict[str, MediaType]
+
+
+@dataclass(frozen=True, slots=True)
+class ResponseSpec:
+    status: str  # "200", "4XX" or "default"
+    description: str
+    content: dict[str, MediaType]
+    headers: dict[str, dict[str, Any]]
+
+
+@dataclass(frozen=True, slots=True)
+class Operation:
+    method: str  # upper-case
+    path: str
+    operation_id: str
+    summary: str
+    parameters: tuple[Parameter, ...]
+    body: RequestBody | None
+    responses: dict[str, ResponseSpec]
+    security: tuple[dict[str, tuple[str, ...]], ...]
+    spec_title: str = ""
+
+    @property
+    def label(self) -> str:
+        return f"{self.method} {self.path}"
+
+    def response_for(self, status: int) -> ResponseSpec | None:
+        """The documented response for ``status``: exact code, then ``4XX``, then ``default``."""
+        return (
+            self.responses.get(str(status))
+            or self.responses.get(f"{str(status)[0]}XX")
+            or self.responses.get("default")
+        )
+
+    def documented_statuses(self) -> list[int]:
+        return sorted(int(code) for code in self.responses if code.isdigit())
+
+
+@dataclass(slots=True)
+class Spec:
+    source: str
+    doc: dict[str, Any]
+    version: str  # "3.0" or "3.1"
+    operations: list[Operation] = field(default_factory=list)
+
+    @property
+    def title(self) -> str:
+        return str(self.doc.get("info", {}).get("title", self.source))
+
+    @property
+    def security_schemes(self) -> dict[str, dict[str, Any]]:
+        schemes = self.doc.get("components", {}).get("securitySchemes", {})
+        return {name: self.resolve(s) for name, s in schemes.items()}
+
+    def resolve(self, node: Any) -> Any:
+        """Follow ``$ref`` chains at the top of ``node`` (not inside it)."""
+        seen: set[str] = set()
+        while isinstance(node, dict) and isinstance(node.get("$ref"), str):
+            ref = node["$ref"]
+            if ref in seen:
+                raise SpecError(self.source, f"circular $ref {ref}")
+            seen.add(ref)
+            node = self.deref(ref)
+        return node
+
+    def deref(self, ref: str) -> Any:
+        if not ref.startswith("#/"):
+            raise SpecError(self.source, f"only local $refs are supported, got {ref!r}")
+        node: Any = self.doc
+        for raw in ref[2:].split("/"):
+            part = raw.replace("~1", "/").replace("~0", "~")
+            if isinstance(node, list) and part.isdigit() and int(part) < len(node):
+                node = node[int(part)]
+            elif isinstance(node, dict) and part in node:
+                node = node[part]
+            else:
+                raise SpecError(self.source, f"unresolvable $ref {ref!r}")
+        return node
+
+    def rooted(self, schema: Mapping[str, Any]) -> dict[str, Any]:
+        """``schema`` made self-contained for a validator: local refs resolve against the doc."""
+        rooted = dict(schema)
+        rooted.setdefault("$schema", "https://json-schema.org/draft/2020-12/schema")
+        if "components" in self.doc:
+            rooted["components"] = self.doc["components"]
+        return rooted
+
+
+def load_spec(path: str | Path) -> Spec:
+    """Parse, normalise and index the spec at ``path``; raises :class:`SpecError`."""
+    source = str(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise SpecError(source, f"cannot read file ({exc.strerror or exc})") from None
+    except UnicodeDecodeError:
+        raise SpecError(source, "file is not UTF-8 text") from None
+    return parse_spec(text, source)
+
+
+def parse_spec(text: str, source: str = "<spec>") -> Spec:
+    try:
+        doc = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark is not None else ""
+        raise SpecError(source, f"not valid YAML or JSON{where}") from None
+    if not isinstance(doc, dict):
+        raise SpecError(source, "not an OpenAPI document (expected a mapping at the top)")
+    raw_version = str(doc.get("openapi", ""))
+    if raw_version.startswith("3.0"):
+        version = "3.0"
+        doc = _upgrade_30(copy.deepcopy(doc))
+    elif raw_version.startswith("3.1"):
+        version = "3.1"
+    elif "swagger" in doc:
+        raise SpecError(source, "Swagger 2.0 is not supported; convert it to OpenAPI 3")
+    else:
+        raise SpecError(source, "missing or unsupported 'openapi' version (need 3.0.x or 3.1.x)")
+    if not isinstance(doc.get("paths"), dict):
+        raise SpecError(source, "has no 'paths' object")
+    spec = Spec(source=source, doc=doc, version=version)
+    spec.operations = list(_index_operations(spec))
+    return spec
+
+
+def _index_operations(spec: Spec) -> Iterator[Operation]:
+    global_security = spec.doc.get("security", [])
+    for path, raw_item in spec.doc["paths"].items():
+        item = spec.resolve(raw_item)
+        if not isinstance(item, dict):
+            raise SpecError(spec.source, f"path item {path!r} is not a mapping")
+        shared = [spec.resolve(p) for p in item.get("parameters", [])]
+        for method in HTTP_METHODS:
+            raw_op = item.get(method)
+            if not isinstance(raw_op, dict):
+                continue
+            own = [spec.resolve(p) for p in raw_op.get("parameters", [])]
+            params = _merge_parameters(spec, shared, own, f"{method.upper()} {path}")
+            yield Operation(
+                method=method.upper(),
+                path=path,
+                operation_id=str(raw_op.get("operationId") or _synthetic_id(method, path)),
+                summary=str(raw_op.get("summary", "")),
+                parameters=params,
+                body=_request_body(spec, raw_op.get("requestBody")),
+                responses=_responses(spec, raw_op.get("responses", {})),
+                security=tuple(
+                    {name: tuple(scopes) for name, scopes in req.items()}
+                    for req in raw_op.get("security", global_security)
+                ),
+                spec_title=spec.title,
+            )
+
+
+def _synthetic_id(method: str, path: str) -> str:
+    cleaned = "".join(c if c.isalnum() else "_" for c in path).strip("_")
+    return f"{method}_{cleaned}"
+
+
+def _merge_parameters(
+    spec: Spec, shared: list[Any], own: list[Any], where: str
+) -> tuple[Parameter, ...]:
+    merged: dict[tuple[str, str], Parameter] = {}
+    for raw in [*shared, *own]:
+        if not isinstance(raw, dict) or "name" not in raw or "in" not in raw:
+            raise SpecError(spec.source, f"{where}: a parameter lacks 'name' or 'in'")
+        schema = raw.get("schema")
+        if schema is None and isinstance(raw.get("content"), dict) and raw["content"]:
+            schema = next(iter(raw["content"].values())).get("schema")
+        location = str(raw["in"])
+        name = str(raw["name"])
+        merged[(location, name.lower() if location == "header" else name)] = Parameter(
+            name=name,
+            location=location,
+            required=bool(raw.get("required", location == "path")),
+            schema=schema if isinstance(schema, dict) else {},
+            style=raw.get("style"),
+            explode=raw.get("explode"),
+        )
+    return tuple(merged.values())
+
+
+def _media(spec: Spec, content: Any) -> dict[str, MediaType]:
+    media: dict[str, MediaType] = {}
+    for ctype, raw in (content or {}).items():
+        raw = raw or {}
+        examples: dict[str, Any] = {}
+        for name, ex in (raw.get("examples") or {}).items():
+            resolved = spec.resolve(ex)
+            if isinstance(resolved, dict) and "value" in resolved:
+                examples[str(name)] = resolved["value"]
+        if "example" in raw:
+            examples.setdefault("default", raw["example"])
+        schema = raw.get("schema")
+        media[str(ctype).lower()] = MediaType(
+            schema=schema if isinstance(schema, dict) else None, examples=examples
+        )
+    return media
+
+
+def _request_body(spec: Spec, raw: Any) -> RequestBody | None:
+    if raw is None:
+        return None
+    body = spec.resolve(raw)
+    return RequestBody(required=bool(body.get("required", False)), content=_media(spec, body.get("content")))
+
+
+def _responses(spec: Spec, raw: Mapping[str, Any]) -> dict[str, ResponseSpec]:
+    out: dict[str, ResponseSpec] = {}
+    for code, raw_response in raw.items():
+        response = spec.resolve(raw_response) or {}
+        status = str(code).upper()
+        out[status] = ResponseSpec(
+            status=status,
+            description=str(response.get("description", "")),
+            content=_media(spec, response.get("content")),
+            headers={name: spec.resolve(h) for name, h in (response.get("headers") or {}).items()},
+        )
+    return out
+
+
+_SCHEMA_MAPS = ("properties", "patternProperties", "$defs", "definitions", "dependentSchemas")
+_SCHEMA_LISTS = ("allOf", "anyOf", "oneOf", "prefixItems")
+_SCHEMA_ONES = ("items", "additionalProperties", "not", "contains", "propertyNames", "if", "then", "else")
+
+
+def _upgrade_30(doc: dict[str, Any]) -> dict[str, Any]:
+    """Rewrite OpenAPI 3.0 schema dialect into JSON Schema 2020-12, in place."""
+
+    def schema(node: Any) -> None:
+        if not isinstance(node, dict):
+            return
+        if node.pop("nullable", False) is True and "$ref" not in node:
+            kind = node.get("type")
+            if isinstance(kind, str):
+                node["type"] = [kind, "null"]
+            if "enum" in node and None not in node["enum"]:
+                node["enum"] = [*node["enum"], None]
+        for key, bound in (("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")):
+            if node.get(key) is True and bound in node:
+                node[key] = node.pop(bound)
+            elif node.get(key) is False:
+                node.pop(key)
+        if "example" in node and "examples" not in node:
+            node["examples"] = [node.pop("example")]
+        for key in _SCHEMA_MAPS:
+            for sub in (node.get(key) or {}).values():
+                schema(sub)
+        for key in _SCHEMA_LISTS:
+            for sub in node.get(key) or []:
+                schema(sub)
+        for key in _SCHEMA_ONES:
+            schema(node.get(key))
+
+    def media(content: Any) -> None:
+        for raw in (content or {}).values():
+            if isinstance(raw, dict):
+                schema(raw.get("schema"))
+
+    components = doc.get("components", {})
+    for sub in (components.get("schemas") or {}).values():
+        schema(sub)
+    for param in (components.get("parameters") or {}).values():
+        schema(param.get("schema"))
+    for body in list((components.get("requestBodies") or {}).values()) + list(
+        (components.get("responses") or {}).values()
+    ):
+        media(body.get("content"))
+    for item in (doc.get("paths") or {}).values():
+        if not isinstance(item, dict):
+            continue
+        for param in item.get("parameters", []):
+            if isinstance(param, dict):
+                schema(param.get("schema"))
+        for method in HTTP_METHODS:
+            op = item.get(method)
+            if not isinstance(op, dict):
+                continue
+            for param in op.get("parameters", []):
+                if isinstance(param, dict):
+                    schema(param.get("schema"))
+            if isinstance(op.get("requestBody"), dict):
+                media(op["requestBody"].get("content"))
+            for response in (op.get("responses") or {}).values():
+                if isinstance(response, dict):
+                    media(response.get("content"))
+    return doc
