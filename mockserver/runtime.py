@@ -39,7 +39,8 @@ class MockResponse:
     status: int
     body: Any = None
     headers: dict[str, str] = field(default_factory=dict)
-    content_type: str = "application/json"
+    content_type: str | None = "application/json"  # None: no body at all (e.g. 204)
+    raw: bytes | None = None  # already-serialised body; wins over ``body`` when set
 
 
 Handler = Callable[[MockRequest], MockResponse]

@@ -1,0 +1,79 @@
+"""What came in and what went out: a bounded request journal and per-operation coverage."""
+
+from __future__ import annotations
+
+import itertools
+from collections import Counter, deque
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
+from typing import Any
+
+SENSITIVE = frozenset({"authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-token",
+                       "x-api-key", "api-key", "x-admin-token"})
+
+
+def redact(headers: Mapping[str, str], extra: frozenset[str] = frozenset()) -> dict[str, str]:
+    """Headers safe to keep: credentials become ``"[redacted]"``."""
+    hidden = SENSITIVE | extra
+    return {k: ("[redacted]" if k.lower() in hidden else v) for k, v in headers.items()}
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    id: int
+    time: float
+    method: str
+    path: str
+    query: str
+    operation: str | None
+    status: int
+    latency_ms: float
+    session: str | None
+    headers: dict[str, str]
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+class Journal:
+    """Recent requests (bounded) and the operation × status coverage of this process."""
+
+    def __init__(self, capacity: int = 1000) -> None:
+        self._entries: deque[Entry] = deque(maxlen=capacity)
+        self._ids = itertools.count(1)
+        self.coverage: Counter[tuple[str, int]] = Counter()
+
+    def record(self, **fields: Any) -> None:
+        entry = Entry(id=next(self._ids), **fields)
+        self._entries.append(entry)
+        if entry.operation is not None:
+            self.coverage[(entry.operation, entry.status)] += 1
+
+    def clear(self) -> None:
+        self._entries.clear()
+        self.coverage.clear()
+
+    def query(
+        self,
+        *,
+        operation: str | None = None,
+        status: int | None = None,
+        method: str | None = None,
+        path: str | None = None,
+        limit: int = 100,
+    ) -> list[dict[str, Any]]:
+        """Newest first, filtered; ``operation`` matches the label or a substring of it."""
+        out: list[dict[str, Any]] = []
+        for entry in reversed(self._entries):
+            if operation and (entry.operation is None or operation not in entry.operation):
+                continue
+            if status is not None and entry.status != status:
+                continue
+            if method and entry.method != method.upper():
+                continue
+            if path and path not in entry.path:
+                continue
+            out.append(entry.to_dict())
+            if len(out) >= limit:
+                break
+        return out
