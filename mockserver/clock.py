@@ -1,0 +1,76 @@
+"""The mock's clock: wall time plus an offset that the control plane advances.
+
+In memory the offset is a float on the clock. With a state file the offset lives in a one-row
+SQLite table of that file, so every worker process serving the same state sees the same time;
+``advance`` is an atomic ``UPDATE ... SET offset = offset + ?`` in an immediate transaction, so two
+workers advancing at once both count.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+import time
+
+_SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS mock_clock ("
+    " id INTEGER PRIMARY KEY CHECK (id = 0), offset_seconds REAL NOT NULL)"
+)
+
+
+class MockClock:
+    """``now()`` is ``time.time() + offset()``; ``advance(s)`` moves it and returns the new offset."""
+
+    def __init__(self, state_file: str | None = None) -> None:
+        self._offset = 0.0
+        self._lock = threading.Lock()
+        self._db: sqlite3.Connection | None = None
+        if state_file is not None:
+            self._db = _connect(state_file)
+
+    def now(self) -> float:
+        return time.time() + self.offset()
+
+    def offset(self) -> float:
+        if self._db is None:
+            return self._offset
+        with self._lock:
+            row = self._db.execute("SELECT offset_seconds FROM mock_clock WHERE id = 0").fetchone()
+        return float(row[0]) if row else 0.0
+
+    def advance(self, seconds: float) -> float:
+        if seconds < 0:
+            raise ValueError(f"the clock only moves forward (got {seconds} seconds)")
+        if self._db is None:
+            with self._lock:
+                self._offset += seconds
+                return self._offset
+        with self._lock, self._db:
+            self._db.execute(
+                "UPDATE mock_clock SET offset_seconds = offset_seconds + ? WHERE id = 0", (seconds,)
+            )
+            row = self._db.execute("SELECT offset_seconds FROM mock_clock WHERE id = 0").fetchone()
+        return float(row[0])
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+
+def _connect(path: str) -> sqlite3.Connection:
+    db = sqlite3.connect(path, timeout=60.0, isolation_level=None, check_same_thread=False)
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA synchronous=FULL")
+    db.execute("PRAGMA busy_timeout=60000")
+    db.execute(_SCHEMA)
+    db.execute("INSERT OR IGNORE INTO mock_clock (id, offset_seconds) VALUES (0, 0.0)")
+    # Python's sqlite3 in autocommit mode: ``with db`` needs a transaction to commit, so use
+    # explicit BEGIN through the default isolation level for advance().
+    db.isolation_level = "IMMEDIATE"
+    return db
+
+
+def make_clock(state_file: str | None) -> MockClock:
+    """A clock shared through ``state_file`` (SQLite) when given, else one in this process."""
+    return MockClock(state_file)

@@ -1,0 +1,251 @@
+"""Where a world keeps what can change: documents by kind and key, unique names, counters.
+
+The interface is deliberately small and knows nothing of HTTP or of any API:
+
+* ``get``/``put``/``delete`` a JSON-able document by ``(kind, key)``; ``put`` may file the document
+  under one secondary ``index`` value (e.g. a collection under its namespace id) and
+  ``list(kind, index=...)`` returns documents in insertion order.
+* ``reserve_name(scope, name, key)`` claims a unique name; it is atomic (``False`` when taken).
+* ``next_sequence(name)`` hands out 1, 2, 3 … atomically (deterministic ids per sequence number).
+* ``transaction()`` groups writes: all or nothing, and (SQLite) durable when the block exits.
+* ``export``/``import_``/``reset`` move the whole contents; ``generation()`` changes whenever
+  ``import_``/``reset`` replaced the contents, so a process can tell its caches are stale.
+
+:class:`MemoryStore` is the default. ``mockserver.store_sqlite.SqliteStore`` implements the same
+interface over a file shared by several processes. :func:`open_store` picks one.
+"""
+
+from __future__ import annotations
+
+import builtins
+import copy
+import threading
+from collections.abc import Iterator, Mapping
+from contextlib import AbstractContextManager, contextmanager
+from typing import Any, Protocol
+
+Doc = dict[str, Any]
+
+
+class Store(Protocol):
+    def get(self, kind: str, key: str) -> Doc | None: ...
+
+    def put(self, kind: str, key: str, doc: Doc, *, index: str | None = None) -> None: ...
+
+    def delete(self, kind: str, key: str) -> None: ...
+
+    def list(self, kind: str, *, index: str | None = None) -> list[Doc]: ...
+
+    def count(self, kind: str, *, index: str | None = None) -> int: ...
+
+    def reserve_name(self, scope: str, name: str, key: str) -> bool: ...
+
+    def name_owner(self, scope: str, name: str) -> str | None: ...
+
+    def next_sequence(self, name: str) -> int: ...
+
+    def get_meta(self, key: str) -> Any: ...
+
+    def set_meta(self, key: str, value: Any) -> None: ...
+
+    def transaction(self) -> AbstractContextManager[None]: ...
+
+    def generation(self) -> int: ...
+
+    def export(self) -> dict[str, Any]: ...
+
+    def import_(self, data: Mapping[str, Any]) -> None: ...
+
+    def reset(self) -> None: ...
+
+    def close(self) -> None: ...
+
+
+def check_export(data: Mapping[str, Any]) -> None:
+    """Raise ``ValueError`` unless ``data`` has the shape :meth:`Store.export` produces."""
+    if not isinstance(data, Mapping):
+        raise ValueError("store state must be an object")
+    docs = data.get("docs", {})
+    if not isinstance(docs, Mapping):
+        raise ValueError("store state 'docs' must be an object of kind -> list of [key, index, doc]")
+    for kind, rows in docs.items():
+        if not isinstance(rows, list):
+            raise ValueError(f"store state 'docs.{kind}' must be a list")
+        for i, row in enumerate(rows):
+            if not (
+                isinstance(row, list | tuple)
+                and len(row) == 3
+                and isinstance(row[0], str)
+                and (row[1] is None or isinstance(row[1], str))
+                and isinstance(row[2], dict)
+            ):
+                raise ValueError(f"store state 'docs.{kind}[{i}]' must be [key, index or null, object]")
+    names = data.get("names", {})
+    if not isinstance(names, Mapping) or not all(
+        isinstance(v, Mapping) and all(isinstance(k, str) for k in v.values()) for v in names.values()
+    ):
+        raise ValueError("store state 'names' must be an object of scope -> {name: key}")
+    sequences = data.get("sequences", {})
+    if not isinstance(sequences, Mapping) or not all(
+        isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in sequences.values()
+    ):
+        raise ValueError("store state 'sequences' must be an object of name -> non-negative integer")
+    if not isinstance(data.get("meta", {}), Mapping):
+        raise ValueError("store state 'meta' must be an object")
+
+
+class MemoryStore:
+    """A :class:`Store` in this process. Writes inside a failing ``transaction()`` are undone."""
+
+    def __init__(self) -> None:
+        self._lock = threading.RLock()
+        self._docs: dict[str, dict[str, tuple[str | None, Doc]]] = {}
+        self._names: dict[str, dict[str, str]] = {}
+        self._sequences: dict[str, int] = {}
+        self._meta: dict[str, Any] = {}
+        self._generation = 0
+        self._undo: list[list[tuple[str, Any]]] = []
+
+    def get(self, kind: str, key: str) -> Doc | None:
+        entry = self._docs.get(kind, {}).get(key)
+        return copy.deepcopy(entry[1]) if entry else None
+
+    def put(self, kind: str, key: str, doc: Doc, *, index: str | None = None) -> None:
+        with self._lock:
+            table = self._docs.setdefault(kind, {})
+            self._remember("doc", (kind, key, table.get(key)))
+            table[key] = (index, copy.deepcopy(doc))
+
+    def delete(self, kind: str, key: str) -> None:
+        with self._lock:
+            table = self._docs.get(kind, {})
+            if key in table:
+                self._remember("doc", (kind, key, table[key]))
+                del table[key]
+
+    def list(self, kind: str, *, index: str | None = None) -> list[Doc]:
+        with self._lock:
+            rows = list(self._docs.get(kind, {}).values())
+        return [copy.deepcopy(doc) for idx, doc in rows if index is None or idx == index]
+
+    def count(self, kind: str, *, index: str | None = None) -> int:
+        rows = self._docs.get(kind, {}).values()
+        return sum(1 for idx, _ in rows if index is None or idx == index)
+
+    def reserve_name(self, scope: str, name: str, key: str) -> bool:
+        with self._lock:
+            names = self._names.setdefault(scope, {})
+            if name in names:
+                return False
+            self._remember("name", (scope, name))
+            names[name] = key
+            return True
+
+    def name_owner(self, scope: str, name: str) -> str | None:
+        return self._names.get(scope, {}).get(name)
+
+    def next_sequence(self, name: str) -> int:
+        with self._lock:
+            self._remember("seq", (name, self._sequences.get(name)))
+            self._sequences[name] = self._sequences.get(name, 0) + 1
+            return self._sequences[name]
+
+    def get_meta(self, key: str) -> Any:
+        return copy.deepcopy(self._meta.get(key))
+
+    def set_meta(self, key: str, value: Any) -> None:
+        with self._lock:
+            self._remember("meta", (key, self._meta.get(key, _MISSING)))
+            self._meta[key] = copy.deepcopy(value)
+
+    @contextmanager
+    def _transaction(self) -> Iterator[None]:
+        with self._lock:
+            self._undo.append([])
+            try:
+                yield
+            except BaseException:
+                self._rollback(self._undo.pop())
+                raise
+            done = self._undo.pop()
+            if self._undo:
+                self._undo[-1].extend(done)
+
+    def transaction(self) -> AbstractContextManager[None]:
+        return self._transaction()
+
+    def generation(self) -> int:
+        return self._generation
+
+    def export(self) -> dict[str, Any]:
+        with self._lock:
+            return copy.deepcopy(
+                {
+                    "docs": {
+                        kind: [[key, idx, doc] for key, (idx, doc) in table.items()]
+                        for kind, table in self._docs.items()
+                    },
+                    "names": self._names,
+                    "sequences": self._sequences,
+                    "meta": self._meta,
+                }
+            )
+
+    def import_(self, data: Mapping[str, Any]) -> None:
+        check_export(data)
+        with self._lock:
+            self._docs = {
+                str(kind): {key: (idx, copy.deepcopy(doc)) for key, idx, doc in rows}
+                for kind, rows in data.get("docs", {}).items()
+            }
+            self._names = {str(s): dict(v) for s, v in data.get("names", {}).items()}
+            self._sequences = dict(data.get("sequences", {}))
+            self._meta = copy.deepcopy(dict(data.get("meta", {})))
+            self._undo = [[] for _ in self._undo]
+            self._generation += 1
+
+    def reset(self) -> None:
+        self.import_({})
+
+    def close(self) -> None:
+        pass
+
+    def _remember(self, what: str, item: Any) -> None:
+        if self._undo:
+            self._undo[-1].append((what, item))
+
+    def _rollback(self, undo: builtins.list[tuple[str, Any]]) -> None:
+        for what, item in reversed(undo):
+            if what == "doc":
+                kind, key, previous = item
+                table = self._docs.setdefault(kind, {})
+                table.pop(key, None)
+                if previous is not None:
+                    table[key] = previous
+            elif what == "name":
+                scope, name = item
+                self._names.get(scope, {}).pop(name, None)
+            elif what == "seq":
+                name, previous = item
+                if previous is None:
+                    self._sequences.pop(name, None)
+                else:
+                    self._sequences[name] = previous
+            elif what == "meta":
+                key, previous = item
+                if previous is _MISSING:
+                    self._meta.pop(key, None)
+                else:
+                    self._meta[key] = previous
+
+
+_MISSING = object()
+
+
+def open_store(state_file: str | None, scope: str) -> Store:
+    """A :class:`MemoryStore`, or a SQLite store of ``scope`` in ``state_file`` when given."""
+    if state_file is None:
+        return MemoryStore()
+    from mockserver.store_sqlite import SqliteStore
+
+    return SqliteStore(state_file, scope)
