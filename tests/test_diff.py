@@ -183,7 +183,10 @@ def test_shared_enum_widened_is_reported_once_at_the_request() -> None:
 
 
 def test_response_enum_widened_is_undeclared_and_narrowed_is_fine() -> None:
-    status = lambda d: schema(d, "Item")["properties"]["status"]  # noqa: E731
+    def status(doc: dict[str, Any]) -> dict[str, Any]:
+        found: dict[str, Any] = schema(doc, "Item")["properties"]["status"]
+        return found
+
     assert drift(lambda d: status(d)["enum"].append("failed")) == [
         (
             LIST,
@@ -284,7 +287,10 @@ def test_request_type_change_is_one_finding() -> None:
 
 
 def test_parameters() -> None:
-    params = lambda d: list_op(d)["parameters"]  # noqa: E731
+    def params(doc: dict[str, Any]) -> list[dict[str, Any]]:
+        found: list[dict[str, Any]] = list_op(doc)["parameters"]
+        return found
+
     assert drift(lambda d: params(d)[0]["schema"].update(minimum=2)) == [
         (LIST, "bound-tighter", "request.query.page", "min 1", "min 2", "breaking")
     ]
@@ -395,7 +401,11 @@ def test_status_codes_and_headers() -> None:
     assert drift(lambda d: list_op(d)["responses"]["200"].pop("headers")) == [
         (LIST, "header-mismatch", "response.header.x-request-id", "present", "absent", "breaking")
     ]
-    header = lambda d: list_op(d)["responses"]["200"]["headers"]["X-Request-Id"]  # noqa: E731
+
+    def header(doc: dict[str, Any]) -> dict[str, Any]:
+        found: dict[str, Any] = list_op(doc)["responses"]["200"]["headers"]["X-Request-Id"]
+        return found
+
     assert drift(lambda d: header(d).update(schema={"type": "integer"})) == [
         (LIST, "type-mismatch", "response.header.x-request-id", "string", "integer", "breaking")
     ]
