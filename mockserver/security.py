@@ -52,12 +52,14 @@ class Security:
             return None
         problems: list[str] = []
         challenge: str | None = None
+        fields: list[str] = []
         for requirement in self.requirements:
             tokens: list[str] = []
             for check in requirement:
                 token, problem = _verify(check, headers, query, cookies)
                 if problem:
                     problems.append(problem)
+                    fields.append("Authorization" if check.kind != "apikey" else check.name)
                     if check.kind in ("bearer", "basic") and challenge is None:
                         challenge = "Bearer" if check.kind == "bearer" else 'Basic realm="specmock"'
                     break
@@ -65,7 +67,8 @@ class Security:
             else:
                 return tokens[0] if tokens else None
         headers_out = {"WWW-Authenticate": challenge} if challenge else {}
-        raise MockError(401, problems[0] if problems else "Not authenticated", headers=headers_out)
+        raise MockError(401, problems[0] if problems else "Not authenticated", headers=headers_out,
+                        field=fields[0] if fields else None)
 
 
 def _verify(

@@ -1,0 +1,123 @@
+"""Everything compiled at start-up for the specs being served: routes, validators, behaviours."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from mockserver.apis import PROFILES
+from mockserver.clock import make_clock
+from mockserver.config import Config
+from mockserver.errors import ErrorRenderer
+from mockserver.fakes import FakeData
+from mockserver.responder import Responder
+from mockserver.routing import RouteCollision, Router
+from mockserver.runtime import ApiBackend, Clock, Handler, WorldOptions
+from mockserver.security import Security
+from mockserver.spec import Operation, Spec, SpecError, load_spec
+from mockserver.validation import RequestValidator, compile_schema
+
+
+class StartupError(Exception):
+    """A problem that stops the server from starting; ``str()`` is the one line to print."""
+
+
+@dataclass(slots=True)
+class CompiledOperation:
+    operation: Operation
+    security: Security
+    validator: RequestValidator
+    handler: Handler | None
+    response_validators: dict[tuple[str, str], object] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class ServedSpec:
+    name: str
+    spec: Spec
+    errors: ErrorRenderer
+    responder: Responder
+    backend: ApiBackend | None
+    operations: dict[str, CompiledOperation]
+
+
+@dataclass(slots=True)
+class Catalog:
+    specs: dict[str, ServedSpec]
+    router: Router
+    clock: Clock
+
+    @property
+    def backends(self) -> dict[str, ApiBackend]:
+        return {name: s.backend for name, s in self.specs.items() if s.backend is not None}
+
+
+def load_catalog(config: Config) -> Catalog:
+    """Load, compile and wire every spec; raises :class:`StartupError` with a readable message."""
+    specs: list[Spec] = []
+    for path in config.spec_paths():
+        try:
+            specs.append(load_spec(path))
+        except SpecError as exc:
+            raise StartupError(f"cannot load spec {exc}") from None
+    if not specs:
+        raise StartupError("no spec to serve")
+    clock = make_clock(config.state_file)
+    router = Router()
+    served: dict[str, ServedSpec] = {}
+    for spec in specs:
+        name = _unique_name(spec, served)
+        try:
+            router.add(name, spec.operations)
+        except RouteCollision as exc:
+            raise StartupError(f"paths collide: {exc}") from None
+        served[name] = _compile(name, spec, config, clock)
+    return Catalog(served, router, clock)
+
+
+def _unique_name(spec: Spec, served: dict[str, ServedSpec]) -> str:
+    base = spec.title or spec.source
+    name, n = base, 2
+    while name in served:
+        name, n = f"{base} ({n})", n + 1
+    return name
+
+
+def _compile(name: str, spec: Spec, config: Config, clock: Clock) -> ServedSpec:
+    fakes = FakeData(spec)
+    backend: ApiBackend | None = None
+    handlers: dict[str, Handler] = {}
+    for profile in PROFILES:
+        if profile.matches(spec):
+            options = WorldOptions(
+                seed=config.seed,
+                world_size=config.world_size,
+                state_file=config.state_file,
+                tokens=dict(config.tokens),
+                clone_seconds=config.clone_seconds,
+            )
+            backend = profile.create(spec, options, clock)
+            handlers = dict(backend.handlers())
+            break
+    schemes = spec.security_schemes
+    operations: dict[str, CompiledOperation] = {}
+    for op in spec.operations:
+        compiled = CompiledOperation(
+            operation=op,
+            security=Security(op, schemes),
+            validator=RequestValidator(spec, op),
+            handler=handlers.get(op.operation_id),
+        )
+        if config.strict:
+            for status, response in op.responses.items():
+                for ctype, media in response.content.items():
+                    if media.schema is not None:
+                        compiled.response_validators[(status, ctype)] = compile_schema(spec, media.schema)
+        operations[op.label] = compiled
+    return ServedSpec(
+        name=name,
+        spec=spec,
+        errors=ErrorRenderer(spec, fakes),
+        responder=Responder(spec, fakes, config.seed),
+        backend=backend,
+        operations=operations,
+    )

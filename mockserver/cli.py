@@ -1,0 +1,70 @@
+"""``mockserver [SPEC ...]``: parse flags, build a :class:`Config`, run. Nothing else lives here."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from mockserver.config import DEFAULT_MAX_BODY, Config
+from mockserver.server import run
+
+
+def _token(value: str) -> tuple[str, str]:
+    role, sep, token = value.partition(":")
+    if not sep or not role or not token:
+        raise argparse.ArgumentTypeError(f"expected ROLE:TOKEN (e.g. admin:tok_admin), got {value!r}")
+    return role, token
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="mockserver",
+        description="Serve OpenAPI 3.0/3.1 specs as a stateful mock. With no SPEC, serves the bundled APIs.",
+    )
+    parser.add_argument("specs", nargs="*", metavar="SPEC", help="OpenAPI file(s) to serve on one port")
+    parser.add_argument("--host", default="127.0.0.1", help="address to bind (default: loopback only)")
+    parser.add_argument("--port", type=int, default=4010, help="port (default 4010; 0 picks a free one)")
+    parser.add_argument("--seed", type=int, default=0, help="seed of the generated world and fake data")
+    parser.add_argument("--cors", action=argparse.BooleanOptionalAction, default=True, help="answer CORS (default on)")
+    parser.add_argument("--strict", action="store_true", help="validate every response at run time, log violations")
+    parser.add_argument("--world-size", type=int, default=None, help="migrations per bundled API (default ~80)")
+    parser.add_argument("--state-file", default=None, help="keep state in this SQLite file (durable, shared by workers)")
+    parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes (needs --state-file for shared state)")
+    parser.add_argument("--token", action="append", type=_token, default=[], metavar="ROLE:TOKEN",
+                        help="give a token a role, e.g. admin:tok_admin (repeatable)")
+    parser.add_argument("--admin-token", default=None, help="let non-loopback clients use /_mock/ with X-Admin-Token")
+    parser.add_argument("--clone-seconds", type=float, default=3.0, help="how long a clone stays 'cloning' on the mock clock")
+    parser.add_argument("--max-body", type=int, default=DEFAULT_MAX_BODY, help="request body limit in bytes (default 1 MiB)")
+    return parser
+
+
+def parse_config(argv: Sequence[str] | None = None) -> Config:
+    args = build_parser().parse_args(argv)
+    if args.workers < 1:
+        build_parser().error("--workers must be at least 1")
+    if args.world_size is not None and not 1 <= args.world_size <= 5_000_000:
+        build_parser().error("--world-size must be between 1 and 5,000,000")
+    return Config(
+        specs=list(args.specs),
+        host=args.host,
+        port=args.port,
+        seed=args.seed,
+        cors=args.cors,
+        strict=args.strict,
+        max_body=args.max_body,
+        world_size=args.world_size,
+        state_file=args.state_file,
+        tokens={token: role for role, token in args.token},
+        admin_token=args.admin_token,
+        clone_seconds=args.clone_seconds,
+        workers=args.workers,
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    return run(parse_config(argv))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

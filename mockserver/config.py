@@ -1,0 +1,53 @@
+"""Server options, resolved once; the protocol layer never sees CLI flags."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import asdict, dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+DEFAULT_MAX_BODY = 1024 * 1024
+ENV_VAR = "SPECMOCK_CONFIG"
+
+
+def bundled_spec_paths() -> list[Path]:
+    """The specs shipped inside the package (``spec/*.yaml``), variants excluded, sorted."""
+    root = resources.files("mockserver.bundled")
+    return sorted(Path(str(item)) for item in root.iterdir() if item.name.endswith(".yaml"))
+
+
+def bundled_variant(name: str) -> Path:
+    return Path(str(resources.files("mockserver.bundled.variants") / name))
+
+
+@dataclass(slots=True)
+class Config:
+    specs: list[str] = field(default_factory=list)  # empty: every bundled spec
+    host: str = "127.0.0.1"
+    port: int = 4010
+    seed: int = 0
+    cors: bool = True
+    strict: bool = False
+    max_body: int = DEFAULT_MAX_BODY
+    world_size: int | None = None
+    state_file: str | None = None
+    tokens: dict[str, str] = field(default_factory=dict)  # token -> role
+    admin_token: str | None = None
+    clone_seconds: float = 3.0
+    workers: int = 1
+    journal_size: int = 1000
+
+    def spec_paths(self) -> list[Path]:
+        return [Path(p) for p in self.specs] if self.specs else bundled_spec_paths()
+
+    def to_env(self) -> str:
+        return json.dumps(asdict(self))
+
+    @classmethod
+    def from_env(cls) -> Config:
+        """The config a parent process handed to its uvicorn workers through the environment."""
+        raw: dict[str, Any] = json.loads(os.environ.get(ENV_VAR, "{}"))
+        return cls(**raw)

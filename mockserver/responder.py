@@ -1,0 +1,162 @@
+"""The generic responder: a documented response built from spec examples or schema fakes.
+
+Deterministic: the same seed and the same request give the same bytes. Top-level response
+fields that share a name and a type with a request value (``limit``, ``offset``, ``page``…) echo
+it, so a list asked for with ``limit: 20`` does not claim ``limit: -28262673``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import OrderedDict
+from collections.abc import Mapping
+from typing import Any
+
+import jsonschema_rs
+import orjson
+
+from mockserver.errors import MockError
+from mockserver.fakes import FakeData, stable_seed
+from mockserver.prefer import Preferences
+from mockserver.runtime import MockResponse
+from mockserver.spec import MediaType, Operation, Spec
+from mockserver.validation import compile_schema
+
+_CACHE_SIZE = 2048
+
+
+def fingerprint(values: Mapping[str, Any], body: Any) -> str:
+    """A stable digest of what a request asked for (its parameters and body)."""
+    blob = orjson.dumps([values, body], option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS, default=str)
+    return hashlib.blake2b(blob, digest_size=12).hexdigest()
+
+
+def default_status(op: Operation) -> int:
+    successes = [code for code in op.documented_statuses() if 200 <= code < 300]
+    if successes:
+        return successes[0]
+    if "2XX" in op.responses or "default" in op.responses:
+        return 200
+    return op.documented_statuses()[0] if op.documented_statuses() else 200
+
+
+def pick_media(content: Mapping[str, MediaType], accept: str) -> tuple[str, MediaType] | None:
+    if not content:
+        return None
+    wanted = [part.split(";")[0].strip().lower() for part in accept.split(",") if part.strip()]
+    for want in wanted:
+        if want in content:
+            return want, content[want]
+        if want.endswith("/*"):
+            for ctype, media in content.items():
+                if ctype.startswith(want[:-1]):
+                    return ctype, media
+    for ctype, media in content.items():
+        if "json" in ctype:
+            return ctype, media
+    return next(iter(content.items()))
+
+
+class Responder:
+    def __init__(self, spec: Spec, fakes: FakeData, seed: int) -> None:
+        self.spec = spec
+        self.fakes = fakes
+        self.seed = seed
+        self._cache: OrderedDict[tuple[Any, ...], bytes] = OrderedDict()
+        self._echo: dict[tuple[str, str, str], jsonschema_rs.Validator | None] = {}
+
+    def respond(
+        self,
+        op: Operation,
+        prefs: Preferences,
+        values: Mapping[str, Mapping[str, Any]],
+        body: Any,
+        accept: str = "",
+    ) -> MockResponse:
+        status = prefs.code if prefs.code is not None else default_status(op)
+        response = op.response_for(status)
+        if response is None:
+            documented = ", ".join(map(str, op.documented_statuses())) or "none"
+            raise MockError(
+                400, f"{op.label} does not document status {status}; documented: {documented}"
+            )
+        headers = {name: self._header(op, status, name, schema) for name, schema in response.headers.items()
+                   if name.lower() not in ("content-type", "content-length")}
+        chosen = pick_media(response.content, accept)
+        if chosen is None:
+            return MockResponse(status, None, headers=headers, content_type=None)
+        ctype, media = chosen
+        dynamic = prefs.dynamic
+        seed = self.seed if prefs.seed is None else prefs.seed
+        request_key = fingerprint(values, body) if dynamic is not False else ""
+        key = (op.operation_id, status, ctype, prefs.example, dynamic, seed, request_key)
+        raw = self._cache.get(key)
+        if raw is None:
+            raw = orjson.dumps(self._body(op, status, media, prefs, seed, request_key, values, body))
+            self._remember(key, raw)
+        return MockResponse(status, None, headers=headers, content_type=ctype, raw=raw)
+
+    def _remember(self, key: tuple[Any, ...], raw: bytes) -> None:
+        self._cache[key] = raw
+        if len(self._cache) > _CACHE_SIZE:
+            self._cache.popitem(last=False)
+
+    def _body(
+        self,
+        op: Operation,
+        status: int,
+        media: MediaType,
+        prefs: Preferences,
+        seed: int,
+        request_key: str,
+        values: Mapping[str, Mapping[str, Any]],
+        body: Any,
+    ) -> Any:
+        if prefs.example is not None:
+            if prefs.example not in media.examples:
+                names = ", ".join(media.examples) or "none"
+                raise MockError(400, f"{op.label} {status} has no example {prefs.example!r}; examples: {names}")
+            return media.examples[prefs.example]
+        if prefs.dynamic is not True and media.examples:
+            return next(iter(media.examples.values()))
+        if media.schema is None:
+            return None
+        generated = self.fakes.generate(
+            media.schema,
+            stable_seed(seed, op.operation_id, status, request_key),
+            prefer_examples=prefs.dynamic is False,
+        )
+        return self._echo_request(op, status, media.schema, generated, values, body)
+
+    def _echo_request(
+        self,
+        op: Operation,
+        status: int,
+        schema: Mapping[str, Any],
+        generated: Any,
+        values: Mapping[str, Mapping[str, Any]],
+        body: Any,
+    ) -> Any:
+        if not isinstance(generated, dict) or not 200 <= status < 300:
+            return generated
+        asked: dict[str, Any] = dict(values.get("query", {}))
+        if isinstance(body, dict):
+            asked.update({k: v for k, v in body.items() if isinstance(v, (int, float, str, bool))})
+        props = self.spec.resolve(schema).get("properties") or {}
+        for name, value in asked.items():
+            if name not in generated or name not in props:
+                continue
+            key = (op.operation_id, str(status), name)
+            if key not in self._echo:
+                self._echo[key] = compile_schema(self.spec, props[name])
+            validator = self._echo[key]
+            if validator is not None and validator.is_valid(value):
+                generated[name] = value
+        return generated
+
+    def _header(self, op: Operation, status: int, name: str, header: Mapping[str, Any]) -> str:
+        schema = header.get("schema") or {"type": "string"}
+        value = self.fakes.generate(schema, stable_seed(self.seed, op.operation_id, status, name), name=name)
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        return value if isinstance(value, str) else orjson.dumps(value).decode()

@@ -1,0 +1,65 @@
+"""Lifecycle: load the catalog (fail fast with one line), print what is served, run uvicorn."""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import sys
+
+import uvicorn
+
+from mockserver.app import MockApp
+from mockserver.catalog import StartupError, load_catalog
+from mockserver.config import ENV_VAR, Config
+
+EXIT_STARTUP = 2
+
+
+def _bind(host: str, port: int) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.set_inheritable(True)
+    return sock
+
+
+def run(config: Config) -> int:
+    """Serve until interrupted; returns the process exit code (2 for start-up problems)."""
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        catalog = load_catalog(config)
+    except StartupError as exc:
+        print(f"mockserver: {exc}", file=sys.stderr)
+        return EXIT_STARTUP
+    if config.workers > 1 and config.state_file is None:
+        print("mockserver: note: without --state-file each worker keeps its own state", file=sys.stderr)
+    try:
+        sock = _bind(config.host, config.port)
+    except OSError as exc:
+        print(f"mockserver: cannot listen on {config.host}:{config.port}: {exc.strerror}", file=sys.stderr)
+        return EXIT_STARTUP
+    port = sock.getsockname()[1]
+    shown = f"[{config.host}]" if ":" in config.host else config.host
+    print(f"mockserver listening on http://{shown}:{port}", flush=True)
+    for served in catalog.specs.values():
+        stateful = "stateful" if served.backend is not None else "generic"
+        print(f"  {served.name} ({served.spec.source}, {stateful})")
+        for label in served.operations:
+            print(f"    {label}")
+    print("  control plane: /_mock/ (GET /_mock lists it)", flush=True)
+    if config.workers > 1:
+        os.environ[ENV_VAR] = config.to_env()
+        uv = uvicorn.Config("mockserver.app:app_from_env", factory=True, workers=config.workers,
+                            log_level="warning", access_log=False)
+    else:
+        uv = uvicorn.Config(MockApp(config, catalog), log_level="warning", access_log=False)
+    server = uvicorn.Server(uv)
+    if config.workers > 1:
+        from uvicorn.supervisors import Multiprocess
+
+        Multiprocess(uv, target=server.run, sockets=[sock]).run()
+    else:
+        server.run(sockets=[sock])
+    return 0
