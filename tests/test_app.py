@@ -1,0 +1,184 @@
+"""The core pipeline through a real server: auth, validation, error shapes, Prefer, CORS."""
+
+from __future__ import annotations
+
+import socket
+import time
+from typing import Any
+
+import httpx
+import jsonschema
+import pytest
+
+from mockserver.app import create_app
+from mockserver.config import Config
+from mockserver.spec import load_spec
+from mockserver.testing import run_server
+from tests.conftest import API_TOKEN, BEARER, HOSTING, MIXPEEK
+
+LIST = "/v1/namespaces/migrations/list"
+
+
+def _validator(spec_path: Any, component: str) -> jsonschema.Draft202012Validator:
+    spec = load_spec(spec_path)
+    schema = spec.rooted({"$ref": f"#/components/schemas/{component}"})
+    return jsonschema.Draft202012Validator(schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
+
+
+def test_migrations_list_is_valid_against_the_spec(client: httpx.Client) -> None:
+    response = client.post(LIST, headers=BEARER, json={"limit": 5})
+    assert response.status_code == 200
+    body = response.json()
+    _validator(MIXPEEK, "ListMigrationsResponse").validate(body)
+    assert body["limit"] == 5 and len(body["results"]) <= 5
+
+
+def test_missing_bearer_is_401_in_error_response_shape(client: httpx.Client) -> None:
+    response = client.post(LIST, json={"limit": 5})
+    assert response.status_code == 401
+    assert response.headers["www-authenticate"] == "Bearer"
+    body = response.json()
+    _validator(MIXPEEK, "ErrorResponse").validate(body)
+    assert body["status"] == 401 and body["success"] is False
+
+
+@pytest.mark.parametrize("header", ["Basic abc", "Bearer", "Bearer   ", "sk_test"])
+def test_malformed_bearer_is_401(client: httpx.Client, header: str) -> None:
+    assert client.post(LIST, headers={"Authorization": header}, json={}).status_code == 401
+
+
+def test_limit_above_maximum_names_body_limit(client: httpx.Client) -> None:
+    response = client.post(LIST, headers=BEARER, json={"limit": 1001})
+    assert response.status_code == 422
+    detail = response.json()["detail"]
+    _validator(MIXPEEK, "HTTPValidationError").validate(response.json())
+    assert [d["loc"] for d in detail] == [["body", "limit"]]
+    assert detail[0]["type"] == "less_than_equal"
+
+
+def test_every_violation_is_named(client: httpx.Client) -> None:
+    body = {"limit": 0, "offset": -1, "status": "nope", "migration_type": 3}
+    detail = client.post(LIST, headers=BEARER, json=body).json()["detail"]
+    assert sorted(tuple(d["loc"]) for d in detail) == [
+        ("body", "limit"), ("body", "migration_type"), ("body", "offset"), ("body", "status"),
+    ]
+    status_error = next(d for d in detail if d["loc"] == ["body", "status"])
+    assert status_error["type"] == "enum" and "'draft'" in status_error["msg"]
+
+
+def test_truncated_json_is_answered_at_once(mock_url: str) -> None:
+    host, port = mock_url.removeprefix("http://").split(":")
+    request = (
+        f"POST {LIST} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer sk\r\n"
+        "Content-Type: application/json\r\nContent-Length: 11\r\n\r\n{\"limit\": 5"
+    ).encode()
+    started = time.monotonic()
+    with socket.create_connection((host, int(port)), timeout=5) as sock:
+        sock.sendall(request)
+        reply = sock.recv(65536).decode()
+    assert reply.startswith("HTTP/1.1 422"), reply
+    assert "json_invalid" in reply
+    assert time.monotonic() - started < 2
+
+
+def test_wrong_content_type_and_oversized_body_are_4xx(client: httpx.Client) -> None:
+    wrong = client.post(LIST, headers={**BEARER, "Content-Type": "text/plain"}, content=b"limit=5")
+    assert wrong.status_code == 400 and "Content-Type" in wrong.json()["error"]["message"]
+    big = client.post(LIST, headers={**BEARER, "Content-Type": "application/json"}, content=b" " * (1024 * 1024 + 1))
+    assert big.status_code == 400 and "limit" in big.json()["error"]["message"]
+
+
+def test_body_limit_is_configurable() -> None:
+    with run_server(create_app(Config(max_body=64))) as url:
+        response = httpx.post(url + LIST, headers=BEARER, json={"source_namespace_id": "x" * 100})
+    assert response.status_code == 400
+
+
+def test_hosting_token_and_its_error_shape(client: httpx.Client) -> None:
+    ok = client.get("/api/migrations", headers=API_TOKEN)
+    assert ok.status_code == 200
+    _validator(HOSTING, "MigrationList").validate(ok.json())
+    missing = client.get("/api/migrations")
+    assert missing.status_code == 401
+    assert missing.json()["message"] == "Unauthorized"
+    assert missing.json()["errors"][0]["field"] == "X-Api-Token"
+    bad = client.get("/api/migrations", params={"per": "abc"}, headers=API_TOKEN)
+    assert bad.status_code == 422
+    assert bad.json()["message"] == "Validation failed"
+    assert [e["field"] for e in bad.json()["errors"]] == ["per"]
+
+
+def test_unknown_route_and_method(client: httpx.Client) -> None:
+    missing = client.get("/v1/nothing/here", headers=BEARER)
+    assert missing.status_code == 404 and missing.json()["error"]["type"] == "NotFoundError"
+    wrong = client.delete(LIST, headers=BEARER)
+    assert wrong.status_code == 405 and wrong.headers["allow"] == "POST"
+
+
+def test_prefer_code_and_undocumented_code(client: httpx.Client) -> None:
+    forced = client.post(LIST, headers={**BEARER, "Prefer": "code=404"}, json={})
+    assert forced.status_code == 404
+    _validator(MIXPEEK, "ErrorResponse").validate(forced.json())
+    undocumented = client.post(LIST, headers={**BEARER, "Prefer": "code=418"}, json={})
+    assert undocumented.status_code == 400
+    assert "200, 400, 401, 403, 404, 422, 500" in undocumented.json()["error"]["message"]
+    fallback = client.post(LIST + "?__code=403", headers=BEARER, json={})
+    assert fallback.status_code == 403
+
+
+def test_prefer_example_serves_the_named_example(client: httpx.Client) -> None:
+    spec = load_spec(MIXPEEK)
+    op = next(o for o in spec.operations if o.path == LIST)
+    examples = op.responses["404"].content["application/json"].examples
+    if examples:
+        name, value = next(iter(examples.items()))
+        response = client.post(LIST, headers={**BEARER, "Prefer": f"code=404, example={name}"}, json={})
+        assert response.json() == value
+    unknown = client.post(LIST, headers={**BEARER, "Prefer": "code=404, example=nope"}, json={})
+    assert unknown.status_code == 400 and "nope" in unknown.json()["error"]["message"]
+
+
+def test_bad_prefer_values_are_400(client: httpx.Client) -> None:
+    for header in ("code=abc", "dynamic=maybe", "seed=-1"):
+        assert client.post(LIST, headers={**BEARER, "Prefer": header}, json={}).status_code == 400
+
+
+def test_dynamic_generation_is_deterministic_per_seed(client: httpx.Client) -> None:
+    headers = {**BEARER, "Prefer": "dynamic=true, seed=7"}
+    first = client.post(LIST, headers=headers, json={"limit": 3}).content
+    again = client.post(LIST, headers=headers, json={"limit": 3}).content
+    other = client.post(LIST, headers={**BEARER, "Prefer": "dynamic=true, seed=8"}, json={"limit": 3}).content
+    assert first == again
+    assert first != other
+    _validator(MIXPEEK, "ListMigrationsResponse").validate(httpx.Response(200, content=first).json())
+    assert httpx.Response(200, content=first).json()["limit"] == 3  # echoed, not random
+
+
+def test_same_seed_same_bytes_across_servers() -> None:
+    bodies = []
+    for _ in range(2):
+        with run_server(create_app(Config(seed=42))) as url:
+            bodies.append(httpx.post(url + LIST, headers=BEARER, json={"limit": 7}).content)
+    assert bodies[0] == bodies[1]
+
+
+def test_cors_on_by_default_and_off_with_flag(client: httpx.Client) -> None:
+    origin = {"Origin": "http://localhost:5173"}
+    preflight = client.options(LIST, headers={**origin, "Access-Control-Request-Method": "POST",
+                                              "Access-Control-Request-Headers": "authorization,content-type"})
+    assert preflight.status_code == 204
+    assert preflight.headers["access-control-allow-origin"] == "http://localhost:5173"
+    assert "authorization" in preflight.headers["access-control-allow-headers"]
+    simple = client.post(LIST, headers={**BEARER, **origin}, json={})
+    assert simple.headers["access-control-allow-origin"] == "http://localhost:5173"
+    with run_server(create_app(Config(cors=False))) as url:
+        plain = httpx.post(url + LIST, headers={**BEARER, **origin}, json={})
+    assert "access-control-allow-origin" not in plain.headers
+
+
+def test_strict_mode_logs_nothing_for_valid_responses(caplog: pytest.LogCaptureFixture) -> None:
+    with run_server(create_app(Config(strict=True))) as url:
+        for body in ({"limit": 3}, {"limit": 1001}):
+            httpx.post(url + LIST, headers=BEARER, json=body)
+        httpx.get(url + "/api/migrations", headers=API_TOKEN)
+    assert not [r for r in caplog.records if "strict:" in r.getMessage()]

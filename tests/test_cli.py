@@ -1,0 +1,97 @@
+"""The ``mockserver`` command as a user runs it: a subprocess on a free port."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+import pytest
+
+from mockserver.cli import parse_config
+from tests.conftest import BEARER, DOCS_VARIANT, MIXPEEK
+
+URL = re.compile(r"http://127\.0\.0\.1:(\d+)")
+
+
+@contextmanager
+def serve(*args: str, cwd: Path | None = None) -> Iterator[tuple[str, list[str]]]:
+    """Start ``python -m mockserver ARGS --port 0``; yields its URL and the lines it printed."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "mockserver", *args, "--port", "0"],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=cwd,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    lines: list[str] = []
+    try:
+        assert proc.stdout is not None
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            line = proc.stdout.readline()
+            if not line:
+                break
+            lines.append(line.rstrip())
+            if "control plane" in line:
+                break
+        found = next((URL.search(line) for line in lines if URL.search(line)), None)
+        assert found, "\n".join(lines)
+        yield found.group(0), lines
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+def test_defaults_serve_every_bundled_spec_from_any_directory(tmp_path: Path) -> None:
+    with serve(cwd=tmp_path) as (url, lines):
+        text = "\n".join(lines)
+        assert "POST /v1/namespaces/migrations/list" in text
+        assert "GET /api/migrations" in text
+        assert "variants" not in text
+        assert httpx.post(url + "/v1/namespaces/migrations/list", headers=BEARER, json={}).status_code == 200
+
+
+def test_serves_a_variant_when_named() -> None:
+    with serve(str(DOCS_VARIANT)) as (url, lines):
+        assert "/api/migrations" not in "\n".join(lines)
+        response = httpx.post(url + "/v1/namespaces/migrations/list", headers=BEARER, json={"limit": 101})
+        assert response.status_code == 422
+
+
+def _fail(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "mockserver", *args, "--port", "0"],
+                          capture_output=True, text=True, timeout=30)
+
+
+def test_unloadable_spec_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("openapi: 3.1.0\npaths: [\n")
+    for args, needle in (([str(tmp_path / "absent.yaml")], "cannot read"),
+                         ([str(broken)], "not valid YAML"),
+                         ([str(tmp_path)], "cannot read")):
+        result = _fail(*args)
+        assert result.returncode == 2, result
+        assert needle in result.stderr
+        assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_colliding_specs_exit_2() -> None:
+    result = _fail(str(MIXPEEK), str(DOCS_VARIANT))
+    assert result.returncode == 2
+    assert "collide" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_flags_map_to_config() -> None:
+    config = parse_config(["a.yaml", "--seed", "9", "--no-cors", "--strict", "--token", "admin:tok_a",
+                           "--world-size", "500", "--state-file", "s.db", "--admin-token", "x"])
+    assert config.specs == ["a.yaml"] and config.seed == 9 and not config.cors and config.strict
+    assert config.tokens == {"tok_a": "admin"} and config.world_size == 500
+    assert config.state_file == "s.db" and config.admin_token == "x"
+    assert config.host == "127.0.0.1" and config.port == 4010
+    with pytest.raises(SystemExit):
+        parse_config(["--token", "no-colon"])
