@@ -1,0 +1,75 @@
+"""Enums: every documented value must be accepted, an undocumented one refused."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from contracts.findings import Finding
+from contracts.probes import Exchange, ProbeContext, Slot, Verdict, enum_values, slots
+from mockserver.spec import Operation
+
+UNDOCUMENTED = "zz_undocumented_value"
+
+
+def joined(values: list[Any]) -> str:
+    """Enum values as findings spell them (the static diff uses the same form)."""
+    return ", ".join(str(v) for v in values)
+
+
+def probe_enums(ctx: ProbeContext, op: Operation) -> list[Finding]:
+    base = ctx.baseline(op)
+    if base is None:
+        return []
+    findings: list[Finding] = []
+    for slot in slots(ctx.spec, op, ctx.pins):
+        values = enum_values(slot.schema)
+        if values:
+            findings += _probe_slot(ctx, op, base, slot, values)
+    return findings
+
+
+def _probe_slot(
+    ctx: ProbeContext, op: Operation, base: Exchange, slot: Slot, values: list[Any]
+) -> list[Finding]:
+    findings: list[Finding] = []
+    answers = {str(v): ctx.send(op, base.request.with_slot(slot, v)) for v in values}
+    rejected = [v for v in values if answers[str(v)].verdict is Verdict.REFUSED]
+    if rejected:
+        accepted = [v for v in values if v not in rejected]
+        finding = Finding(
+            op.label,
+            "enum-narrowed",
+            slot.label,
+            joined(values),
+            joined(accepted),
+            "breaking",
+            evidence=ctx.evidence(answers[str(rejected[0])]),
+            message=f"server refuses {joined(rejected)}",
+        )
+        findings.append(finding)
+        refused = {str(v) for v in rejected}
+        ctx.explain(finding, lambda value: str(value) in refused)
+    stranger = _undocumented(values)
+    answer = ctx.send(op, base.request.with_slot(slot, stranger))
+    if answer.verdict is Verdict.ACCEPTED:
+        finding = Finding(
+            op.label,
+            "enum-widened",
+            slot.label,
+            joined(values),
+            joined([*values, stranger]),
+            "warning",
+            evidence=ctx.evidence(answer),
+            message=f"server accepts undocumented {stranger!r}",
+        )
+        findings.append(finding)
+        documented = {str(v) for v in values}
+        ctx.explain(finding, lambda value: value is not None and str(value) not in documented)
+    return findings
+
+
+def _undocumented(values: list[Any]) -> Any:
+    numbers = [v for v in values if isinstance(v, int | float) and not isinstance(v, bool)]
+    if numbers and len(numbers) == len(values):
+        return max(numbers) + 1000
+    return UNDOCUMENTED
