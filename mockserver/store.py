@@ -6,7 +6,8 @@ The interface is deliberately small and knows nothing of HTTP or of any API:
   under one secondary ``index`` value (e.g. a collection under its namespace id) and
   ``list(kind, index=...)`` returns documents in insertion order.
 * ``reserve_name(scope, name, key)`` claims a unique name; it is atomic (``False`` when taken).
-* ``next_sequence(name)`` hands out 1, 2, 3 … atomically (deterministic ids per sequence number).
+* ``next_sequence(name)`` hands out 1, 2, 3 … atomically (deterministic ids per sequence number);
+  ``current_sequence(name)`` is the last one handed out (0 before the first).
 * ``transaction()`` groups writes: all or nothing, and (SQLite) durable when the block exits.
 * ``export``/``import_``/``reset`` move the whole contents; ``generation()`` changes whenever
   ``import_``/``reset`` replaced the contents, so a process can tell its caches are stale.
@@ -43,6 +44,8 @@ class Store(Protocol):
     def name_owner(self, scope: str, name: str) -> str | None: ...
 
     def next_sequence(self, name: str) -> int: ...
+
+    def current_sequence(self, name: str) -> int: ...
 
     def get_meta(self, key: str) -> Any: ...
 
@@ -149,6 +152,9 @@ class MemoryStore:
             self._remember("seq", (name, self._sequences.get(name)))
             self._sequences[name] = self._sequences.get(name, 0) + 1
             return self._sequences[name]
+
+    def current_sequence(self, name: str) -> int:
+        return self._sequences.get(name, 0)
 
     def get_meta(self, key: str) -> Any:
         return copy.deepcopy(self._meta.get(key))

@@ -118,6 +118,10 @@ class SqliteStore:
             ).fetchone()
         return int(row[0])
 
+    def current_sequence(self, name: str) -> int:
+        row = self._one("SELECT value FROM sequences WHERE scope=? AND name=?", (self.scope, name))
+        return int(row[0]) if row else 0
+
     def get_meta(self, key: str) -> Any:
         row = self._one("SELECT value FROM meta WHERE scope=? AND key=?", (self.scope, key))
         return _loads(row[0]) if row else None

@@ -1,0 +1,112 @@
+"""Rows as compact integer columns, with a precomputed index for every combination of filters.
+
+A row is a handful of small integer codes (one per filterable column) in ``array`` columns,
+numbered in the order a list serves them (newest first). For every non-empty subset of the
+columns, :class:`FilterIndex` keeps an ``array('i')`` of the rows matching each combination of
+codes, in row order; a filtered page is then a slice and its ``total`` a ``len`` — no scan per
+request. With three columns that is 7 int32 entries per row (28 MB for a million rows).
+:class:`IndexedRows` adds value-to-code lookup and renders a row's document lazily (LRU-cached),
+so only the page returned is ever built.
+"""
+
+from __future__ import annotations
+
+import random
+from array import array
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from itertools import combinations
+from typing import Any
+
+from mockserver.apis.worldkit import stable_int
+
+Doc = dict[str, Any]
+ANY = -1
+
+
+class FilterIndex:
+    """Rows (ascending) for every combination of column codes, ``ANY`` (-1) = any value."""
+
+    def __init__(self, columns: Sequence[Sequence[int]], size: int) -> None:
+        self.size = size
+        self._groups: dict[tuple[int, ...], array[int]] = {}
+        width = len(columns)
+        subsets = [s for k in range(1, width + 1) for s in combinations(range(width), k)]
+        targets: dict[tuple[int, ...], list[Callable[[int], None]]] = {}
+        for row in range(size):
+            codes = tuple(col[row] for col in columns)
+            appends = targets.get(codes)
+            if appends is None:
+                appends = []
+                for subset in subsets:
+                    key = tuple(codes[i] if i in subset else ANY for i in range(width))
+                    appends.append(self._groups.setdefault(key, array("i")).append)
+                targets[codes] = appends
+            for append in appends:
+                append(row)
+
+    def rows(self, key: tuple[int, ...]) -> Sequence[int]:
+        if all(k == ANY for k in key):
+            return range(self.size)
+        return self._groups.get(key, array("i"))
+
+
+class IndexedRows:
+    """Filterable rows: ``values[i]`` maps column ``i``'s codes to the values clients send."""
+
+    values: list[list[str]]
+    index: FilterIndex
+
+    def __init__(self, cache_size: int = 4096) -> None:
+        self._cache: OrderedDict[int, Doc] = OrderedDict()
+        self._cache_size = cache_size
+
+    def __len__(self) -> int:
+        return self.index.size
+
+    def codes(self, *wanted: str | None) -> tuple[int, ...] | None:
+        """The index key for the wanted values (``None`` = any); ``None`` if a value is unknown."""
+        key = []
+        for value, values in zip(wanted, self.values, strict=True):
+            if value is None:
+                key.append(ANY)
+            elif value in values:
+                key.append(values.index(value))
+            else:
+                return None
+        return tuple(key)
+
+    def query(self, *wanted: str | None) -> Sequence[int]:
+        key = self.codes(*wanted)
+        return () if key is None else self.index.rows(key)
+
+    def doc(self, row: int) -> Doc:
+        cached = self._cache.get(row)
+        if cached is not None:
+            self._cache.move_to_end(row)
+            return cached
+        doc = self._render(row)
+        self._cache[row] = doc
+        if len(self._cache) > self._cache_size:
+            self._cache.popitem(last=False)
+        return doc
+
+    def _render(self, row: int) -> Doc:
+        raise NotImplementedError
+
+
+def weighted_column(r: random.Random, size: int, weights: list[int], seed: int, salt: object) -> array[int]:
+    """``size`` weighted codes; every code appears at least once when ``size`` allows."""
+    codes = array("h", r.choices(range(len(weights)), weights=weights, k=size)) if weights else array("h")
+    if weights and size >= len(weights):
+        stride = size // len(weights)
+        offset = stable_int(seed, "coverage", salt) % max(1, stride)
+        for code in range(len(weights)):
+            codes[code * stride + offset] = code
+    return codes
+
+
+def newest_first(docs: list[Doc], created: str, key: str) -> list[Doc]:
+    """``docs`` by ``created`` descending, ties by ``key`` ascending (imported lists)."""
+    by_key = sorted(docs, key=lambda d: str(d.get(key)))
+    return sorted(by_key, key=lambda d: str(d.get(created) or ""), reverse=True)
