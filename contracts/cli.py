@@ -1,0 +1,123 @@
+"""``contracts run`` / ``contracts diff``: parse flags, call the library, report. Nothing else lives here.
+
+Exit codes: 0 nothing drifted, 1 something did (for ``diff``: something breaking), 2 a usage or
+set-up problem (one message on stderr, never a traceback).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from contracts.diff import diff_specs
+from contracts.engine import RunOptions, SetupError, run
+from contracts.reporters import FAMILIES, render_console, summarize, write_json, write_junit
+from mockserver.spec import SpecError, load_spec
+
+EXIT_CLEAN, EXIT_DRIFT, EXIT_USAGE = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        raise UsageError(f"{self.prog}: {message}")
+
+
+class UsageError(Exception):
+    pass
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="contracts", description="Hold a server to its OpenAPI spec and name each drift.")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    runner = commands.add_parser("run", help="test a live server against a spec")
+    runner.add_argument("--spec", required=True, help="the OpenAPI spec (the contract)")
+    runner.add_argument("--url", required=True, help="base URL of the server under test")
+    runner.add_argument(
+        "--header", action="append", default=[], metavar="'K: V'", help="send on every request"
+    )
+    runner.add_argument(
+        "--param",
+        action="append",
+        default=[],
+        metavar="LOCATION.NAME=VALUE",
+        help="pin a parameter in positive cases, e.g. header.X-Namespace=ns_abc",
+    )
+    runner.add_argument("--max-examples", type=int, default=25, help="schemathesis examples per operation")
+    runner.add_argument("--seed", type=int, default=None, help="seed (default: random, printed)")
+    runner.add_argument("--workers", type=int, default=1, help="schemathesis workers")
+    runner.add_argument("--junit", default=None, metavar="PATH", help="write JUnit XML (operation x family)")
+    runner.add_argument("--json", default=None, metavar="PATH", help="write findings and summary as JSON")
+    runner.add_argument(
+        "--no-closed-schemas",
+        dest="closed",
+        action="store_false",
+        help="allow undocumented response fields (closed by default)",
+    )
+    runner.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    differ = commands.add_parser("diff", help="compare two specs statically")
+    differ.add_argument("old", help="the contract")
+    differ.add_argument("new", help="what the server (or its docs) says")
+    differ.add_argument("--json", default=None, metavar="PATH", help="write findings and summary as JSON")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        args = build_parser().parse_args(argv)
+        if args.command == "run":
+            return _run(args)
+        return _diff(args)
+    except (UsageError, SetupError, SpecError) as exc:
+        print(f"error: {exc}" if not isinstance(exc, UsageError) else exc, file=sys.stderr)
+        return EXIT_USAGE
+    except OSError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return EXIT_USAGE
+
+
+def _pairs(values: Sequence[str], sep: str, flag: str) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for value in values:
+        key, found, rest = value.partition(sep)
+        if not found or not key.strip():
+            wanted = "'K: V'" if sep == ":" else "LOCATION.NAME=VALUE"
+            raise UsageError(f"contracts run: {flag} {value!r}: expected {wanted}")
+        out[key.strip()] = rest.strip()
+    return out
+
+
+def _run(args: argparse.Namespace) -> int:
+    if args.max_examples < 1 or args.workers < 1:
+        raise UsageError("contracts run: --max-examples and --workers must be at least 1")
+    options = RunOptions(
+        headers=_pairs(args.header, ":", "--header"),
+        params=_pairs(args.param, "=", "--param"),
+        max_examples=args.max_examples,
+        seed=args.seed,
+        workers=args.workers,
+        closed_schemas=args.closed,
+    )
+    progress = None if args.quiet else (lambda line: print(line, file=sys.stderr, flush=True))
+    result = run(args.spec, args.url, options, progress)
+    summary = summarize(result.findings, operations=result.operations, requests=result.requests)
+    if args.json:
+        write_json(args.json, result.findings, summary)
+    if args.junit:
+        write_junit(args.junit, result.findings, operations=list(result.labels), families=FAMILIES)
+    print(render_console(result.findings, summary))
+    print(f"seed: {result.seed}")
+    return EXIT_DRIFT if result.findings else EXIT_CLEAN
+
+
+def _diff(args: argparse.Namespace) -> int:
+    findings = diff_specs(load_spec(args.old), load_spec(args.new))
+    summary = summarize(findings, operations=len(load_spec(args.old).operations), requests=0)
+    if args.json:
+        write_json(args.json, findings, summary)
+    print(render_console(findings, summary))
+    return EXIT_DRIFT if any(f.severity == "breaking" for f in findings) else EXIT_CLEAN
