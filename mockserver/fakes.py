@@ -60,6 +60,12 @@ class _Prepared:
 
 
 class FakeData:
+    """Fake values for one spec's schemas. Thread-safe; prepare work is cached per instance.
+
+    The cache is keyed by the schema object's identity, so pass long-lived schemas (those inside
+    ``spec.doc``); a fresh dict per call is still correct but pays the preparation every time.
+    """
+
     def __init__(self, spec: Spec, *, locale: str = "en_US") -> None:
         self.spec = spec
         self.pools = Pools(locale)

@@ -8,11 +8,14 @@ A schema whose required fields recurse forever has no finite value; :data:`HARD_
 from __future__ import annotations
 
 import json
+from bisect import bisect
 from collections.abc import Callable, Sequence
+from itertools import accumulate
 from typing import Any
 
 from mockserver.fakes_regex import RegexGenerator
 from mockserver.fakes_scalars import Ctx, Node
+from mockserver.fakes_text import between, pick
 
 SOFT_DEPTH = 5
 HARD_DEPTH = 40
@@ -72,7 +75,7 @@ class ChoiceNode(Node):
         self.values = tuple(values)
 
     def gen(self, ctx: Ctx) -> Any:
-        return clone(ctx.rng.choice(self.values))
+        return clone(pick(ctx.rng, self.values))
 
 
 class ExampleNode(Node):
@@ -91,21 +94,21 @@ class ExampleNode(Node):
         if ctx.prefer_examples:
             return clone(self.examples[0])
         if ctx.rng.random() < EXAMPLE_RATE:
-            return clone(ctx.rng.choice(self.examples))
+            return clone(pick(ctx.rng, self.examples))
         return self.inner.gen(ctx)
 
 
 class UnionNode(Node):
     """One of several options (a type array, or anyOf/oneOf branches), null rarely; see AltNode."""
 
-    __slots__ = ("cheapest", "options", "weights")
+    __slots__ = ("cheapest", "options", "weights")  # weights: cumulative
 
     def __init__(self, options: Sequence[Node]) -> None:
         self.options = tuple(options)
         nulls = sum(1 for o in self.options if o.cost == 0)
         others = len(self.options) - nulls
         share = NULL_WEIGHT / nulls if nulls and others else 1.0
-        self.weights = [share if o.cost == 0 else 1.0 for o in self.options]
+        self.weights = list(accumulate(share if o.cost == 0 else 1.0 for o in self.options))
         self.cheapest = min(range(len(self.options)), key=lambda i: self.options[i].cost)
 
     @property
@@ -117,7 +120,7 @@ class UnionNode(Node):
             return self.cheapest
         if len(self.options) == 1:
             return 0
-        return ctx.rng.choices(range(len(self.options)), self.weights)[0]
+        return bisect(self.weights, ctx.rng.random() * self.weights[-1])
 
     def gen(self, ctx: Ctx) -> Any:
         return self.options[self.pick(ctx)].gen(ctx)
@@ -182,7 +185,7 @@ class ArrayNode(Node):
     def gen(self, ctx: Ctx) -> Any:
         rng = ctx.rng
         deep = _enter(ctx)
-        count = self.low if deep else rng.randint(max(self.low, min(1, self.high)), self.high)
+        count = self.low if deep else between(rng, max(self.low, min(1, self.high)), self.high)
         out: list[Any] = []
         seen: set[str] = set()
         if self.contains is not None and count:
@@ -234,8 +237,8 @@ class ExtraKeys:
         if self.key_node is not None:
             return self.key_node.gen(ctx)
         if self.patterns and (self.additional is None or ctx.rng.random() < 0.5):
-            return ctx.rng.choice(self.patterns)[0].generate(ctx.rng, 1, 40)
-        return ctx.rng.choice(ctx.pools.words)
+            return pick(ctx.rng, self.patterns)[0].generate(ctx.rng, 1, 40)
+        return pick(ctx.rng, ctx.pools.words)
 
 
 class ObjectNode(Node):
@@ -266,7 +269,7 @@ class ObjectNode(Node):
         out = {key: node.gen(ctx) for key, node, _ in chosen}
         if self.extra is not None:
             room = self.high - len(out) if self.high is not None else 1 << 30
-            wanted_extra = 0 if deep or not self.map_like else rng.randint(1, 2)
+            wanted_extra = 0 if deep or not self.map_like else between(rng, 1, 2)
             self.extra.fill(out, ctx, min(max(wanted_extra, self.low - len(out)), room))
         ctx.depth -= 1
         return out

@@ -14,6 +14,8 @@ import string
 from random import Random
 from typing import Any
 
+from mockserver.fakes_text import between, pick
+
 _parser: Any = importlib.import_module("re._parser")
 
 _PRINTABLE = "".join(chr(c) for c in range(32, 127))
@@ -67,13 +69,13 @@ class RegexGenerator:
         longest = min(longest, shortest + _SLACK)
         padded = not (self.anchored_start and self.anchored_end)
         for _ in range(12):
-            want = rng.randint(shortest, longest) if shortest <= longest else program.low
+            want = between(rng, shortest, longest) if shortest <= longest else program.low
             groups: dict[int, str] = {}
             out: list[str] = []
             _emit(program, rng, want, groups, out)
             value = "".join(out)
             if len(value) < min_length and padded:
-                pad = "".join(rng.choice(string.ascii_lowercase) for _ in range(min_length - len(value)))
+                pad = "".join(rng.choices(string.ascii_lowercase, k=min_length - len(value)))
                 value = pad + value if self.anchored_end else value + pad
             too_long = max_length is not None and len(value) > max_length
             if len(value) >= min_length and not too_long and self.matches(value):
@@ -120,7 +122,7 @@ def _share(rng: Random, low: int, high: int | None, want: int, rest_low: int, re
     """How much of ``want`` one piece takes so that the pieces after it can take the rest."""
     a = low if rest_high is None else max(low, want - rest_high)
     b = want - rest_low if high is None else min(high, want - rest_low)
-    return rng.randint(a, b) if a <= b else a
+    return between(rng, a, b) if a <= b else a
 
 
 def _is_at(item: Any, *names: str) -> bool:
@@ -203,14 +205,14 @@ def _emit_step(step: Step, rng: Random, want: int, groups: dict[int, str], out: 
     if kind == "set":
         if not step[1]:
             return 0
-        out.append(rng.choice(step[1]))
+        out.append(pick(rng, step[1]))
         return 1
     if kind == "rep":
         lo, hi, sub = step[1], step[2], step[3]
         fewest = -(-want // sub.high) if sub.high else lo
         most = want // sub.low if sub.low else max(fewest, lo + min(want, 3))
         fewest, most = max(lo, fewest), most if hi is None else min(hi, most)
-        count = rng.randint(fewest, most) if fewest <= most else fewest
+        count = between(rng, fewest, most) if fewest <= most else fewest
         made = 0
         for j in range(count):
             left = count - j - 1
@@ -220,7 +222,7 @@ def _emit_step(step: Step, rng: Random, want: int, groups: dict[int, str], out: 
         return made
     if kind == "alt":
         fits = [b for b in step[1] if b.low <= want and (b.high is None or want <= b.high)]
-        return _emit(rng.choice(fits or step[1]), rng, want, groups, out)
+        return _emit(pick(rng, fits or step[1]), rng, want, groups, out)
     if kind == "group":
         start = len(out)
         made = _emit(step[2], rng, want, groups, out)

@@ -15,7 +15,7 @@ from random import Random
 from typing import Any
 
 from mockserver.fakes_regex import RegexGenerator
-from mockserver.fakes_text import Pools, TextMaker, email, https_url, short_id, uuid_text
+from mockserver.fakes_text import Pools, TextMaker, between, email, https_url, pick, short_id, uuid_text
 
 # Dates fall in a fixed window (never "now"), so a value is the same in every process and year.
 _EPOCH_START = 1672531200  # 2023-01-01T00:00:00Z
@@ -72,7 +72,7 @@ class IntNode(Node):
         self.low, self.high, self.step = low, high, step  # draws step * randint(low, high)
 
     def gen(self, ctx: Ctx) -> Any:
-        return ctx.rng.randint(self.low, self.high) * self.step
+        return between(ctx.rng, self.low, self.high) * self.step
 
 
 class NumberNode(Node):
@@ -95,7 +95,7 @@ class NumberNode(Node):
         exact = Fraction(str(self.multiple))
         k_low, k_high = math.ceil(self.low / self.multiple), math.floor(self.high / self.multiple)
         for attempt in range(12):
-            k = rng.randint(k_low, k_high)
+            k = between(rng, k_low, k_high)
             if attempt >= 6:  # a multiple of the denominator gives a whole number: always exact
                 k -= k % exact.denominator
             value = float(exact * k)
@@ -140,9 +140,9 @@ class StringNode(Node):
 
     def _plain(self, rng: Random, pools: Pools) -> str:
         words = pools.words
-        text = " ".join(rng.choice(words) for _ in range(rng.randint(1, 3)))
+        text = " ".join(pick(rng, words) for _ in range(between(rng, 1, 3)))
         while len(text) < self.min_length:
-            text += " " + rng.choice(words)
+            text += " " + pick(rng, words)
         if self.max_length is not None and len(text) > self.max_length:
             text = text[: self.max_length]
             if text.endswith(" "):
@@ -254,11 +254,11 @@ def string_node(schema: dict[str, Any], hint: TextMaker | None, hint_format: str
 
 
 def _stamp(fmt: str) -> TextMaker:
-    return lambda rng, _: time.strftime(fmt, time.gmtime(rng.randint(_EPOCH_START, _EPOCH_END)))
+    return lambda rng, _: time.strftime(fmt, time.gmtime(between(rng, _EPOCH_START, _EPOCH_END)))
 
 
 def _hostname(rng: Random, pools: Pools) -> str:
-    return f"{rng.choice(('api', 'cdn', 'app', 'files', 'search'))}.{rng.choice(pools.words)}.example.com"
+    return f"{pick(rng, ('api', 'cdn', 'app', 'files', 'search'))}.{pick(rng, pools.words)}.example.com"
 
 
 FORMATS: dict[str, TextMaker] = {
@@ -276,12 +276,12 @@ FORMATS: dict[str, TextMaker] = {
     "uri-template": lambda rng, _: "https://api.example.com/items/{id}",
     "hostname": _hostname,
     "idn-hostname": _hostname,
-    "ipv4": lambda rng, _: f"10.{rng.randint(0, 255)}.{rng.randint(0, 255)}.{rng.randint(1, 254)}",
+    "ipv4": lambda rng, _: f"10.{between(rng, 0, 255)}.{between(rng, 0, 255)}.{between(rng, 1, 254)}",
     "ipv6": lambda rng, _: f"2001:db8:{rng.getrandbits(16):x}::{rng.getrandbits(16):x}",
-    "byte": lambda rng, _: base64.b64encode(rng.randbytes(rng.randint(6, 24))).decode(),
-    "duration": lambda rng, _: f"PT{rng.randint(1, 59)}M",
-    "json-pointer": lambda rng, pools: f"/{rng.choice(pools.words)}/{rng.randint(0, 9)}",
-    "relative-json-pointer": lambda rng, _: f"{rng.randint(0, 3)}",
+    "byte": lambda rng, _: base64.b64encode(rng.randbytes(between(rng, 6, 24))).decode(),
+    "duration": lambda rng, _: f"PT{between(rng, 1, 59)}M",
+    "json-pointer": lambda rng, pools: f"/{pick(rng, pools.words)}/{between(rng, 0, 9)}",
+    "relative-json-pointer": lambda rng, _: f"{between(rng, 0, 3)}",
     "regex": lambda rng, _: "^[a-z]+$",
     "password": lambda rng, _: short_id(rng, 16),
 }

@@ -12,15 +12,17 @@ from __future__ import annotations
 import re
 import string
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from random import Random
+from typing import TypeVar
 
 from faker import Faker
 
 _ALNUM = string.ascii_lowercase + string.digits
 _HEX = "0123456789abcdef"
+T = TypeVar("T")
 
 
 class Pools:
@@ -38,7 +40,7 @@ class Pools:
         self.countries = _distinct(fake.country() for _ in range(100))
 
     def sentence(self, rng: Random, low: int = 5, high: int = 11) -> str:
-        words = [rng.choice(self.words) for _ in range(rng.randint(low, high))]
+        words = rng.choices(self.words, k=rng.randint(low, high))
         return " ".join(words).capitalize() + "."
 
     def phrase(self, rng: Random) -> str:
@@ -65,8 +67,20 @@ def _ascii(text: str) -> str:
     return "".join(c for c in folded.lower() if c.isalnum()) or "user"
 
 
+def pick(rng: Random, items: Sequence[T]) -> T:
+    """``rng.choice`` at a third of the cost (one ``random()``, no rejection loop)."""
+    return items[int(rng.random() * len(items))]
+
+
+def between(rng: Random, low: int, high: int) -> int:
+    """``rng.randint(low, high)`` without its rejection loop (ranges up to 2**40 stay uniform)."""
+    if high - low >= 1 << 40:
+        return rng.randint(low, high)
+    return low + int(rng.random() * (high - low + 1))
+
+
 def short_id(rng: Random, length: int = 12) -> str:
-    return "".join(rng.choice(_ALNUM) for _ in range(length))
+    return "".join(rng.choices(_ALNUM, k=length))
 
 
 def uuid_text(rng: Random) -> str:
@@ -80,16 +94,16 @@ def _prefixed(prefix: str) -> TextMaker:
 
 
 def _person(rng: Random, p: Pools) -> str:
-    return f"{rng.choice(p.first)} {rng.choice(p.last)}"
+    return f"{pick(rng, p.first)} {pick(rng, p.last)}"
 
 
 def _username(rng: Random, p: Pools) -> str:
-    return f"{_ascii(rng.choice(p.first))}.{_ascii(rng.choice(p.last))}{rng.randint(1, 99)}"
+    return f"{_ascii(pick(rng, p.first))}.{_ascii(pick(rng, p.last))}{rng.randint(1, 99)}"
 
 
 def email(rng: Random, p: Pools) -> str:
-    domain = rng.choice(("example.com", "example.org", "acme.io", "mail.example.net"))
-    return f"{_ascii(rng.choice(p.first))}.{_ascii(rng.choice(p.last))}@{domain}"
+    domain = pick(rng, ("example.com", "example.org", "acme.io", "mail.example.net"))
+    return f"{_ascii(pick(rng, p.first))}.{_ascii(pick(rng, p.last))}@{domain}"
 
 
 _SLUG_HEADS = ("product", "customer", "media", "video", "support", "sales", "marketing", "legal",
@@ -100,17 +114,17 @@ _ENVS = ("prod", "staging", "dev", "v2", "2024", "main")
 
 
 def _slug(rng: Random, _: Pools) -> str:
-    return f"{rng.choice(_SLUG_HEADS)}_{rng.choice(_SLUG_TAILS)}_{rng.choice(_ENVS)}"
+    return f"{pick(rng, _SLUG_HEADS)}_{pick(rng, _SLUG_TAILS)}_{pick(rng, _ENVS)}"
 
 
 def _file_name(rng: Random, _: Pools) -> str:
-    ext = rng.choice((".csv", ".json", ".pdf", ".mp4", ".png", ".jpg", ".parquet", ".txt"))
-    return f"{rng.choice(_SLUG_HEADS + _SLUG_TAILS)}_{rng.randint(2019, 2025)}{ext}"
+    ext = pick(rng, (".csv", ".json", ".pdf", ".mp4", ".png", ".jpg", ".parquet", ".txt"))
+    return f"{pick(rng, _SLUG_HEADS + _SLUG_TAILS)}_{rng.randint(2019, 2025)}{ext}"
 
 
 def https_url(rng: Random, p: Pools) -> str:
-    host = rng.choice(("api.example.com", "cdn.example.com", "files.example.org", "app.acme.io"))
-    return f"https://{host}/{rng.choice(p.words)}/{short_id(rng, 8)}"
+    host = pick(rng, ("api.example.com", "cdn.example.com", "files.example.org", "app.acme.io"))
+    return f"https://{host}/{pick(rng, p.words)}/{short_id(rng, 8)}"
 
 
 def _webhook_url(rng: Random, _: Pools) -> str:
@@ -118,7 +132,7 @@ def _webhook_url(rng: Random, _: Pools) -> str:
 
 
 def _image_url(rng: Random, p: Pools) -> str:
-    return f"https://cdn.example.com/images/{rng.choice(p.words)}_{short_id(rng, 6)}.jpg"
+    return f"https://cdn.example.com/images/{pick(rng, p.words)}_{short_id(rng, 6)}.jpg"
 
 
 def _version(rng: Random, _: Pools) -> str:
@@ -135,23 +149,23 @@ _STATUS_DETAILS = ("Processing batch 3 of 10", "Waiting for workers", "Queued be
 
 
 def _choice(values: tuple[str, ...]) -> TextMaker:
-    return lambda rng, _: rng.choice(values)
+    return lambda rng, _: pick(rng, values)
 
 
 def _title(rng: Random, p: Pools) -> str:
-    return " ".join(rng.choice(p.words) for _ in range(rng.randint(2, 4))).title()
+    return " ".join(pick(rng, p.words) for _ in range(rng.randint(2, 4))).title()
 
 
 def _tag(rng: Random, p: Pools) -> str:
-    return rng.choice(p.words)
+    return pick(rng, p.words)
 
 
 def _secret(rng: Random, _: Pools) -> str:
-    return "sk_" + "".join(rng.choice(string.ascii_letters + string.digits) for _ in range(32))
+    return "sk_" + "".join(rng.choices(string.ascii_letters + string.digits, k=32))
 
 
 def _hex_digest(rng: Random, _: Pools) -> str:
-    return "".join(rng.choice(_HEX) for _ in range(64))
+    return "".join(rng.choices(_HEX, k=64))
 
 
 def _phone(rng: Random, _: Pools) -> str:
@@ -180,15 +194,15 @@ _TEXT_SUFFIXES: tuple[tuple[str, TextMaker], ...] = (
 )
 _TEXT_EXACT: dict[str, TextMaker] = {
     "id": lambda r, _: short_id(r), "name": _slug, "owner": _person, "author": _person,
-    "first_name": lambda r, p: r.choice(p.first), "last_name": lambda r, p: r.choice(p.last),
+    "first_name": lambda r, p: pick(r, p.first), "last_name": lambda r, p: pick(r, p.last),
     "username": _username, "user_name": _username, "url": https_url, "uri": https_url,
     "link": https_url, "href": https_url, "endpoint": https_url, "callback": https_url,
     "version": _version, "code": _choice(_CODES), "message": lambda r, p: p.sentence(r),
     "summary": lambda r, p: p.sentence(r), "notes": lambda r, p: p.sentence(r),
     "reason": lambda r, p: p.phrase(r), "title": _title, "label": _tag, "tag": _tag,
     "keyword": _tag, "category": _tag, "slug": lambda r, p: _slug(r, p).replace("_", "-"),
-    "company": lambda r, p: r.choice(p.companies), "city": lambda r, p: r.choice(p.cities),
-    "country": lambda r, p: r.choice(p.countries), "phone": _phone, "token": _secret,
+    "company": lambda r, p: pick(r, p.companies), "city": lambda r, p: pick(r, p.cities),
+    "country": lambda r, p: pick(r, p.countries), "phone": _phone, "token": _secret,
     "password": _secret, "secret": _secret, "etag": _hex_digest, "hash": _hex_digest,
     "region": _choice(("us-east-1", "us-west-2", "eu-west-1", "ap-southeast-1")),
     "currency": _choice(("USD", "EUR", "GBP", "JPY")), "country_code": _choice(("US", "GB", "DE", "FR")),
