@@ -29,6 +29,7 @@ from mockserver.store import open_store
 LIST = ("GET", "/api/migrations")
 DEFAULT_WORLD_SIZE = 80
 EXPORT_LIMIT = 20_000
+INT32_MAX = 2**31 - 1
 _STATUSES = [
     "validating",
     "to_schedule",
@@ -165,6 +166,17 @@ class HostingBackend:
         status = query.get("status")
         page = int(query.get("page") or self._default("page", 1))
         per = int(query.get("per") or self._default("per", 25))
+        for name, value in (("page", page), ("per", per)):
+            if value > INT32_MAX:  # the parameters are int32; larger values cannot be echoed back
+                return MockResponse(
+                    422,
+                    {
+                        "message": "Validation failed",
+                        "errors": [
+                            {"field": name, "description": f"must be less than or equal to {INT32_MAX}"}
+                        ],
+                    },
+                )
         rows = (
             ()
             if owner == ""

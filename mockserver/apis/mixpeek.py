@@ -37,6 +37,7 @@ CLONE = ("POST", "/v1/namespaces/{namespace_identifier}/clone")
 COLLECTIONS = ("POST", "/v1/collections/list")
 DEFAULT_WORLD_SIZE = 80
 EXPORT_LIMIT = 20_000
+INT64_MAX = 2**63 - 1
 _FALLBACK = Vocab(
     statuses=["draft", "validating", "pending", "in_progress", "completed", "failed", "cancelled"],
     types=["re_extract", "copy", "extend"],
@@ -68,6 +69,15 @@ def _not_found(identifier: str) -> MockResponse:
         404,
         error_body(404, "Namespace not found", "NotFoundError", {"id": identifier, "resource": "namespace"}),
     )
+
+
+def _too_big(loc: tuple[str, str]) -> MockResponse:
+    detail = {
+        "loc": list(loc),
+        "msg": f"Input should be less than or equal to {INT64_MAX}",
+        "type": "less_than_equal",
+    }
+    return MockResponse(422, {"detail": [detail]})
 
 
 class MixpeekProfile:
@@ -178,6 +188,8 @@ class MixpeekBackend:
         offset = body.get("offset")
         limit = self._default("limit", 20) if limit is None else int(limit)
         offset = self._default("offset", 0) if offset is None else int(offset)
+        if offset > INT64_MAX:
+            return _too_big(("body", "offset"))
         rows = self.migrations.query(
             body.get("status"), body.get("migration_type"), body.get("source_namespace_id")
         )
@@ -225,6 +237,9 @@ class MixpeekBackend:
         if ns is None:
             return _not_found(identifier or "")
         body = request.body if isinstance(request.body, dict) else {}
+        for name in ("limit", "offset"):
+            if isinstance(request.query.get(name), int) and request.query[name] > INT64_MAX:
+                return _too_big(("query", name))
         try:
             payload = self.namespaces.list_collections(ns, body, dict(request.query))
         except FilterError as exc:

@@ -18,6 +18,8 @@ from collections.abc import Callable, Sequence
 from itertools import combinations
 from typing import Any
 
+import orjson
+
 from mockserver.apis.worldkit import stable_int
 
 Doc = dict[str, Any]
@@ -58,7 +60,7 @@ class IndexedRows:
     index: FilterIndex
 
     def __init__(self, cache_size: int = 4096) -> None:
-        self._cache: OrderedDict[int, Doc] = OrderedDict()
+        self._cache: OrderedDict[int, bytes] = OrderedDict()
         self._cache_size = cache_size
 
     def __len__(self) -> int:
@@ -81,14 +83,16 @@ class IndexedRows:
         return () if key is None else self.index.rows(key)
 
     def doc(self, row: int) -> Doc:
+        """Row ``row``'s document, a fresh object each call (callers may change it freely)."""
         cached = self._cache.get(row)
-        if cached is not None:
+        if cached is None:
+            cached = orjson.dumps(self._render(row))
+            self._cache[row] = cached
+            if len(self._cache) > self._cache_size:
+                self._cache.popitem(last=False)
+        else:
             self._cache.move_to_end(row)
-            return cached
-        doc = self._render(row)
-        self._cache[row] = doc
-        if len(self._cache) > self._cache_size:
-            self._cache.popitem(last=False)
+        doc: Doc = orjson.loads(cached)
         return doc
 
     def _render(self, row: int) -> Doc:
