@@ -215,6 +215,9 @@ class MockApp:
         if base is not None:
             prefs = prefs.merged_over(base)
         principal = compiled.security.authenticate(incoming.headers, incoming.query, incoming.cookies)
+        if principal is not None and self._role(served, principal) is None:
+            raise MockError(401, "Invalid credentials", headers=compiled.security.challenge(),
+                            field=compiled.security.credential_field())
         values, violations = compiled.validator.parameters(
             path_params, incoming.query, incoming.headers, incoming.cookies
         )
@@ -235,6 +238,17 @@ class MockApp:
             )
             return compiled.handler(request)
         return served.responder.respond(op, prefs, values, body, incoming.headers.get("accept", ""))
+
+    def _role(self, served: ServedSpec, credential: str) -> str | None:
+        """A stateful API decides who its users are; a generic one accepts any credential until
+        ``--token`` registers some."""
+        role_for = getattr(served.backend, "role_for", None)
+        if role_for is not None:
+            role: str | None = role_for(credential)
+            return role
+        if self.config.tokens:
+            return self.config.tokens.get(credential)
+        return "user"
 
     async def _body(
         self, compiled: CompiledOperation, incoming: _Incoming, receive: Receive, violations: list[Violation]

@@ -113,11 +113,12 @@ def _compile(name: str, spec: Spec, config: Config, clock: Clock) -> ServedSpec:
                     if media.schema is not None:
                         compiled.response_validators[(status, ctype)] = compile_schema(spec, media.schema)
         operations[op.label] = compiled
+    errors = ErrorRenderer(spec, fakes)
     return ServedSpec(
         name=name,
         spec=spec,
-        errors=ErrorRenderer(spec, fakes),
-        responder=Responder(spec, fakes, config.seed),
+        errors=errors,
+        responder=Responder(spec, fakes, config.seed, errors),
         backend=backend,
         operations=operations,
     )

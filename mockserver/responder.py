@@ -15,7 +15,7 @@ from typing import Any
 import jsonschema_rs
 import orjson
 
-from mockserver.errors import MockError
+from mockserver.errors import ErrorRenderer, MockError, title_for
 from mockserver.fakes import FakeData, stable_seed
 from mockserver.prefer import Preferences
 from mockserver.runtime import MockResponse
@@ -58,10 +58,11 @@ def pick_media(content: Mapping[str, MediaType], accept: str) -> tuple[str, Medi
 
 
 class Responder:
-    def __init__(self, spec: Spec, fakes: FakeData, seed: int) -> None:
+    def __init__(self, spec: Spec, fakes: FakeData, seed: int, errors: ErrorRenderer) -> None:
         self.spec = spec
         self.fakes = fakes
         self.seed = seed
+        self.errors = errors
         self._cache: OrderedDict[tuple[Any, ...], bytes] = OrderedDict()
         self._echo: dict[tuple[str, str, str], jsonschema_rs.Validator | None] = {}
 
@@ -121,6 +122,9 @@ class Responder:
             return next(iter(media.examples.values()))
         if media.schema is None:
             return None
+        if status >= 400:
+            # An error body that agrees with its status: the API's own shape, a real message.
+            return self.errors.render(op, MockError(status, title_for(status))).body
         generated = self.fakes.generate(
             media.schema,
             stable_seed(seed, op.operation_id, status, request_key),

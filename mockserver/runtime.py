@@ -77,6 +77,10 @@ class ApiBackend(Protocol):
         """Replace the whole state; raises ``ValueError`` with a readable message on bad data."""
         ...
 
+    def role_for(self, credential: str) -> str | None:
+        """The role of a presented credential (token or API key), or ``None`` to refuse it (401)."""
+        ...
+
 
 @dataclass(frozen=True, slots=True)
 class WorldOptions:

@@ -44,6 +44,18 @@ class Security:
     def open(self) -> bool:
         return not self.requirements or any(not req for req in self.requirements)
 
+    def challenge(self) -> dict[str, str]:
+        kinds = {check.kind for req in self.requirements for check in req}
+        if "bearer" in kinds:
+            return {"WWW-Authenticate": 'Bearer error="invalid_token"'}
+        return {"WWW-Authenticate": 'Basic realm="specmock"'} if "basic" in kinds else {}
+
+    def credential_field(self) -> str | None:
+        for requirement in self.requirements:
+            for check in requirement:
+                return "Authorization" if check.kind != "apikey" else check.name
+        return None
+
     def authenticate(
         self, headers: Mapping[str, str], query: Mapping[str, list[str]], cookies: Mapping[str, str]
     ) -> str | None:

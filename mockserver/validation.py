@@ -115,7 +115,17 @@ def schema_violations(
                 continue
             msg, typ = _describe(leaf)
             out.append(Violation((*prefix, *path), msg, typ))
-    return out
+    return _one_per_location(out)
+
+
+def _one_per_location(violations: list[Violation]) -> list[Violation]:
+    """One violation per location, the most specific: an enum or a bound says more than a type."""
+    best: dict[tuple[str | int, ...], Violation] = {}
+    for violation in violations:
+        current = best.get(violation.loc)
+        if current is None or (current.type.endswith("_type") and not violation.type.endswith("_type")):
+            best[violation.loc] = violation
+    return list(best.values())
 
 
 class _Unparsable(ValueError):

@@ -42,7 +42,7 @@ def test_missing_bearer_is_401_in_error_response_shape(client: httpx.Client) -> 
     assert body["status"] == 401 and body["success"] is False
 
 
-@pytest.mark.parametrize("header", ["Basic abc", "Bearer", "Bearer   ", "sk_test"])
+@pytest.mark.parametrize("header", ["Basic abc", "Bearer", "Token sk_test", "sk_test"])
 def test_malformed_bearer_is_401(client: httpx.Client, header: str) -> None:
     assert client.post(LIST, headers={"Authorization": header}, json={}).status_code == 401
 
