@@ -34,7 +34,13 @@ def test_default_world_fits_a_ui(seeded: World) -> None:
 def test_every_enum_value_is_present(seeded: World) -> None:
     migrations = _all_migrations(seeded)
     assert {m["status"] for m in migrations} == {
-        "draft", "validating", "pending", "in_progress", "completed", "failed", "cancelled"
+        "draft",
+        "validating",
+        "pending",
+        "in_progress",
+        "completed",
+        "failed",
+        "cancelled",
     }
     assert {m["config"]["migration_type"] for m in migrations} == {"re_extract", "copy", "extend"}
     stages = {m["progress"]["current_stage"] for m in migrations} - {None}
@@ -63,7 +69,10 @@ def test_references_resolve_and_counts_agree(seeded: World) -> None:
         assert m["namespace_id"] in namespaces
         assert m["config"]["source_namespace_id"] == m["namespace_id"]
         assert m["config"]["target_namespace_id"] in namespaces
-        assert namespaces[m["config"]["target_namespace_id"]]["namespace_name"] == m["config"]["target_namespace_name"]
+        assert (
+            namespaces[m["config"]["target_namespace_id"]]["namespace_name"]
+            == m["config"]["target_namespace_name"]
+        )
         for cid in m["config"]["filters"]["collection_ids"] or []:
             assert collections[cid]["_namespace_id"] == m["namespace_id"]
 
@@ -124,7 +133,7 @@ def test_timestamps_are_ordered_and_statuses_match_progress(seeded: World) -> No
             assert len(current) == 1 and current[0]["stage"] == progress["current_stage"]
             index = stages.index(current[0])
             assert all(s["status"] == "completed" for s in stages[:index])
-            assert all(s["status"] == "pending" for s in stages[index + 1:])
+            assert all(s["status"] == "pending" for s in stages[index + 1 :])
 
 
 def test_dependency_graph_is_topological_with_longest_path_tiers(seeded: World) -> None:
@@ -184,19 +193,21 @@ def _desc(text: str) -> tuple[int, ...]:
 def test_random_filter_combinations_match_an_independent_count() -> None:
     w = world(seed=11)
     everything = _all_migrations(w)
-    namespaces = sorted({m["namespace_id"] for m in everything}) + ["ns_does_not_exist"]
+    namespaces = [*sorted({m["namespace_id"] for m in everything}), "ns_does_not_exist"]
     r = random.Random(42)
     for _ in range(60):
         body: dict[str, Any] = {}
         if r.random() < 0.6:
-            body["status"] = r.choice(["draft", "validating", "pending", "in_progress", "completed", "failed",
-                                       "cancelled"])
+            body["status"] = r.choice(
+                ["draft", "validating", "pending", "in_progress", "completed", "failed", "cancelled"]
+            )
         if r.random() < 0.5:
             body["migration_type"] = r.choice(["re_extract", "copy", "extend"])
         if r.random() < 0.5:
             body["source_namespace_id"] = r.choice(namespaces)
         expected = [
-            m["migration_id"] for m in everything
+            m["migration_id"]
+            for m in everything
             if all(_field(m, key) == value for key, value in body.items())
         ]
         limit = r.randint(1, 9)

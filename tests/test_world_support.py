@@ -73,4 +73,6 @@ def world(path: Path = MIXPEEK, *, clock: MockClock | None = None, **options: An
 
 def closed_validator(spec: Spec, schema: dict[str, Any]) -> jsonschema.Draft202012Validator:
     rooted = close_schema(spec.rooted(schema))
-    return jsonschema.Draft202012Validator(rooted, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
+    return jsonschema.Draft202012Validator(
+        rooted, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+    )
