@@ -123,7 +123,7 @@ class HostingBackend:
             "format": 1,
             "seed": self.store.get_meta("seed"),
             "world_size": self.store.get_meta("world_size"),
-            "customers": list(self.rows.values[1]),
+            "customers": sorted(self.rows.values[1]),
             "migrations": migrations,
         }
 
@@ -198,7 +198,7 @@ class HostingBackend:
         return ""
 
     def _customer_of(self, request: MockRequest, role: str) -> str | None:
-        owners = self.rows.values[1] or list(CUSTOMERS)
+        owners = sorted(self.rows.values[1] or CUSTOMERS)
         named = self._customer(role)
         if named:
             return named
