@@ -255,6 +255,8 @@ class Classifier:
         sent = self._sent(op, obs)
         if any(self._explained(op, slot, value, ("bound-tighter", "enum-narrowed")) for slot, value in sent):
             return []
+        if any(_beyond_interoperable(value) for _, value in sent):
+            return []  # I-JSON (RFC 7493): integers past 2**53 are not a contract anyone can keep
         for slot, value in sent:
             if value is ABSENT:
                 continue
@@ -280,7 +282,7 @@ class Classifier:
                 f"{n} {fmt(b)}" for n, b in (("min", bounds.low), ("max", bounds.high)) if b is not None
             )
             return _finding(
-                op, "bound-tighter", slot.label, expected, f"refuses {fmt(value)}", "breaking", evidence
+                op, "bound-tighter", slot.label, expected, f"refuses {_short(value)}", "breaking", evidence
             )
         values = enum_values(slot.schema)
         if values and value in values:
@@ -544,6 +546,10 @@ def _finding(
 
 def _valid(spec: Spec, schema: Any, value: Any) -> bool:
     return bool(Draft202012Validator(spec.rooted(schema if isinstance(schema, dict) else {})).is_valid(value))
+
+
+def _beyond_interoperable(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and abs(value) > 2**53 - 1
 
 
 _INT_FORMATS = {"int32": (-(2**31), 2**31 - 1), "int64": (-(2**63), 2**63 - 1)}

@@ -296,7 +296,7 @@ def run_schemathesis(
                 name: {"enabled": name in options.phases}
                 for name in ("examples", "coverage", "fuzzing", "stateful")
             },
-            "generation": {"max-examples": options.max_examples, "mode": "all"},
+            "generation": {"max-examples": options.max_examples, "mode": "all", "database": "none"},
         }
     )
     try:

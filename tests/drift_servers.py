@@ -227,6 +227,9 @@ def _list_request(raw: bytes, ctype: str | None, drift: str | None) -> tuple[int
 
 
 def _is_int(value: Any) -> bool:
+    """JSON Schema's integer: 3 and 3.0 alike."""
+    if isinstance(value, float):
+        return value.is_integer()
     return isinstance(value, int) and not isinstance(value, bool)
 
 

@@ -1,0 +1,107 @@
+"""The documented drift, end to end: the real mock (as a subprocess) and ``contracts run``."""
+
+from __future__ import annotations
+
+import importlib.util
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from contracts.engine import RunOptions, run
+
+ROOT = Path(__file__).resolve().parent.parent
+MIXPEEK = ROOT / "spec" / "mixpeek.yaml"
+HOSTING = ROOT / "spec" / "hosting.yaml"
+DOCS = ROOT / "spec" / "variants" / "mixpeek-docs.yaml"
+
+try:
+    MOCK_MISSING = importlib.util.find_spec("mockserver.app") is None
+except ImportError:
+    MOCK_MISSING = True
+pytestmark = pytest.mark.skipif(MOCK_MISSING, reason="mockserver.app is not importable yet")
+
+
+def _serve(*specs: Path) -> Iterator[str]:
+    command = [sys.executable, "-m", "mockserver", *map(str, specs), "--port", "0", "--seed", "1"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=ROOT)
+    try:
+        url = _url_from(process)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(10)
+
+
+def _url_from(process: subprocess.Popen[str]) -> str:
+    deadline = time.monotonic() + 30
+    assert process.stdout is not None
+    for line in process.stdout:
+        if "http://127.0.0.1:" in line:
+            start = line.index("http://127.0.0.1:")
+            return line[start:].split()[0].rstrip("/.,")
+        if time.monotonic() > deadline:
+            break
+    raise RuntimeError(f"mockserver did not print its URL (exit {process.poll()})")
+
+
+@pytest.fixture(scope="module")
+def docs_mock() -> Iterator[str]:
+    yield from _serve(DOCS)
+
+
+@pytest.fixture(scope="module")
+def canonical_mock() -> Iterator[str]:
+    yield from _serve(MIXPEEK, HOSTING)
+
+
+def _namespace(url: str) -> str:
+    """A namespace that exists in the mock's world, from its exported state."""
+    state = httpx.get(f"{url}/_mock/state", timeout=10).json()
+    api = next(a for a in state["apis"].values() if a.get("namespaces"))
+    return str(api["namespaces"][0]["namespace_id"])
+
+
+def _mixpeek(url: str) -> RunOptions:
+    namespace = _namespace(url)
+    return RunOptions(
+        headers={"Authorization": "Bearer sk_test"},
+        params={"header.X-Namespace": namespace, "path.namespace_identifier": namespace},
+        max_examples=10,
+        seed=1,
+    )
+
+
+def test_the_documented_drift_is_exactly_three_findings(docs_mock: str) -> None:
+    result = run(MIXPEEK, docs_mock, _mixpeek(docs_mock))
+    found = {(f.operation, f.kind, f.location, f.expected, f.actual) for f in result.findings}
+    operation = "POST /v1/namespaces/migrations/list"
+    assert found == {
+        (operation, "field-renamed", "response.body.results", "results", "migrations"),
+        (operation, "bound-tighter", "request.body.limit", "max 1000", "max 100"),
+        (
+            operation,
+            "enum-narrowed",
+            "request.body.migration_type",
+            "re_extract, copy, extend",
+            "re_extract, copy",
+        ),
+    }, [str(f) for f in result.findings]
+    narrowed = next(f for f in result.findings if f.kind == "enum-narrowed")
+    assert "extend" in narrowed.message and "extend" in (narrowed.evidence.curl or "")
+
+
+def test_the_canonical_mixpeek_mock_does_not_drift(canonical_mock: str) -> None:
+    result = run(MIXPEEK, canonical_mock, _mixpeek(canonical_mock))
+    assert result.findings == [], [str(f) for f in result.findings]
+    assert result.operations == 3
+
+
+def test_the_canonical_hosting_mock_does_not_drift(canonical_mock: str) -> None:
+    options = RunOptions(headers={"X-Api-Token": "tok_user"}, max_examples=10, seed=1)
+    result = run(HOSTING, canonical_mock, options)
+    assert result.findings == [], [str(f) for f in result.findings]
