@@ -1,9 +1,13 @@
 """The hosting-API profile: ``GET /api/migrations`` over a seeded world of customers' migrations.
 
-Who sees what: a token whose role (``--token ROLE:TOKEN``) is ``admin`` sees every customer's
-migrations and may narrow them with ``customer_code``; any other token sees one customer's — the
-customer named by its role when the role is a customer code (``--token ACME:tok_acme``), else a
-customer picked by a stable hash of the token — and gets 403 for ``customer_code``.
+Credentials: a token registered with ``--token ROLE:TOKEN`` has that role; any other token of the
+form ``tok_…`` is a plain user; anything else is refused with 401 (so a probe with an invalid
+credential is told so).
+
+Who sees what: a token whose role is ``admin`` sees every customer's migrations and may narrow
+them with ``customer_code``; any other token sees one customer's — the customer named by its role
+when the role is a customer code (``--token ACME:tok_acme``), else a customer picked by a stable
+hash of the token — and gets 403 for ``customer_code``.
 
 ``status=all`` or no status lists every status; ``query`` searches code, CSV file names, owner and
 preset; ``page``/``per`` default to the spec's defaults (1 and 25); ``pagination`` is
@@ -16,6 +20,7 @@ Export lists every migration up to ``EXPORT_LIMIT`` rows, else ``{"seeded": true
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -30,6 +35,7 @@ LIST = ("GET", "/api/migrations")
 DEFAULT_WORLD_SIZE = 80
 EXPORT_LIMIT = 20_000
 INT32_MAX = 2**31 - 1
+_TOKEN = re.compile(r"tok_[A-Za-z0-9_\-]+")
 _STATUSES = [
     "validating",
     "to_schedule",
@@ -143,6 +149,15 @@ class HostingBackend:
         )
         self._sync()
 
+    # -- credentials -----------------------------------------------------------------------
+    def role_for(self, credential: str) -> str | None:
+        """A token registered with ``--token ROLE:TOKEN`` has its role; any other ``tok_…`` token is
+        a ``user``; anything else is refused (401)."""
+        registered = self.options.tokens.get(credential)
+        if registered is not None:
+            return registered
+        return "user" if _TOKEN.fullmatch(credential) else None
+
     # -- handler ---------------------------------------------------------------------------
     def handlers(self) -> Mapping[str, Handler]:
         return {self.op.operation_id: self.list_migrations}
@@ -150,7 +165,7 @@ class HostingBackend:
     def list_migrations(self, request: MockRequest) -> MockResponse:
         self._sync()
         query = request.query
-        role = self.options.tokens.get(request.principal or "", "user")
+        role = self.role_for(request.principal or "") or "user"
         customer_code = query.get("customer_code")
         if customer_code is not None and role != "admin":
             return MockResponse(

@@ -6,6 +6,9 @@ cut down to the served response schema (:class:`~mockserver.apis.shapes.Pruner`)
 and enum values come from the served spec (the docs variant lists ``migrations`` and has no
 ``extend``).
 
+Credentials: a token registered with ``--token ROLE:TOKEN`` has that role; any other bearer key
+in Mixpeek's documented format ``sk_…`` is a plain user; anything else is refused with 401.
+
 State: namespaces, collections and clones live in the store (memory, or SQLite with a state
 file). The seeded migrations are immutable and are *regenerated* from (seed, world_size) in every
 process rather than stored — they are deterministic, and a million rows build in seconds from
@@ -17,6 +20,7 @@ through ``import_state`` are stored as documents. Export: every namespace, colle
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -38,6 +42,7 @@ COLLECTIONS = ("POST", "/v1/collections/list")
 DEFAULT_WORLD_SIZE = 80
 EXPORT_LIMIT = 20_000
 INT64_MAX = 2**63 - 1
+_API_KEY = re.compile(r"sk(_[A-Za-z0-9_\-]*)?")
 _FALLBACK = Vocab(
     statuses=["draft", "validating", "pending", "in_progress", "completed", "failed", "cancelled"],
     types=["re_extract", "copy", "extend"],
@@ -171,6 +176,15 @@ class MixpeekBackend:
         check_state(data)
         import_state(self.store, data)
         self._sync()
+
+    # -- credentials -----------------------------------------------------------------------
+    def role_for(self, credential: str) -> str | None:
+        """A token registered with ``--token ROLE:TOKEN`` has its role; any other key in Mixpeek's
+        documented format (``sk_…``) is a ``user``; anything else is refused (401)."""
+        registered = self.options.tokens.get(credential)
+        if registered is not None:
+            return registered
+        return "user" if _API_KEY.fullmatch(credential) else None
 
     # -- handlers --------------------------------------------------------------------------
     def handlers(self) -> Mapping[str, Handler]:

@@ -78,56 +78,110 @@ def _types(node: Schema) -> set[str]:
     return set()
 
 
+class _Plan:
+    """What pruning does at one schema node, compiled once (schemas are resolved only here)."""
+
+    __slots__ = ("branches", "extra", "items", "keeps_all", "props", "types")
+
+    def __init__(self) -> None:
+        self.props: dict[str, _Plan] | None = None  # None: objects here are free-form
+        self.extra: _Plan | bool = True  # undeclared keys: kept (True), dropped (False), pruned
+        self.items: _Plan | None = None
+        self.branches: list[_Plan] = []  # anyOf/oneOf alternatives
+        self.types: set[str] = set()
+        self.keeps_all = False  # nothing at or below this node is ever dropped
+
+
 class Pruner:
-    """Drops every property the served schema does not declare, recursively."""
+    """Drops every property the served schema does not declare, recursively.
+
+    Plans are compiled per schema node on first use and cached, so pruning a document costs one
+    walk over the document, not a walk over the spec.
+    """
 
     def __init__(self, spec: Spec) -> None:
         self.spec = spec
+        self._plans: dict[int, tuple[Any, _Plan]] = {}  # the schema is kept so its id stays unique
 
     def prune(self, value: Any, schema: Any) -> Any:
-        node = self._branch(schema, value)
-        if isinstance(value, dict):
-            return self._object(value, node)
-        if isinstance(value, list):
-            items = node.get("items")
-            return [self.prune(v, items) for v in value] if items is not None else value
+        return self._apply(value, self._plan(schema))
+
+    def _apply(self, value: Any, plan: _Plan) -> Any:
+        if plan.keeps_all:
+            return value
+        if plan.branches:
+            plan = self._choose(plan, value)
+        if type(value) is dict:
+            props = plan.props
+            if props is None:
+                return value
+            out: dict[str, Any] = {}
+            extra = plan.extra
+            for key, sub in value.items():
+                sub_plan = props.get(key)
+                if sub_plan is not None:
+                    out[key] = sub if sub_plan.keeps_all else self._apply(sub, sub_plan)
+                elif extra is True:
+                    out[key] = sub
+                elif extra is not False:
+                    out[key] = self._apply(sub, extra)
+            return out
+        if type(value) is list and plan.items is not None and not plan.items.keeps_all:
+            items = plan.items
+            return [self._apply(v, items) for v in value]
         return value
 
-    def _object(self, value: dict[str, Any], node: Schema) -> dict[str, Any]:
+    def _choose(self, plan: _Plan, value: Any) -> _Plan:
+        want = "object" if type(value) is dict else "array" if type(value) is list else None
+        fits = [b for b in plan.branches if want in b.types] if want else []
+        if not fits:
+            return plan
+        if want == "object" and len(fits) > 1:
+            return max(fits, key=lambda b: len(set(b.props or {}) & set(value)))
+        return fits[0]
+
+    def _plan(self, schema: Any) -> _Plan:
+        key = id(schema)
+        known = self._plans.get(key)
+        if known is not None:
+            return known[1]
+        plan = _Plan()
+        self._plans[key] = (schema, plan)  # before recursing: recursive schemas reuse this plan
+        node = self.spec.resolve(schema)
+        if not isinstance(node, dict):
+            plan.keeps_all = True
+            return plan
+        plan.types = _types(node)
         props: dict[str, Any] = dict(node.get("properties") or {})
         extra = node.get("additionalProperties")
         for part in node.get("allOf") or []:
             sub = self.spec.resolve(part)
             props.update(sub.get("properties") or {})
             extra = sub.get("additionalProperties", extra)
-        if not props and extra is None:
-            return value
-        out: dict[str, Any] = {}
-        for key, sub_value in value.items():
-            if key in props:
-                out[key] = self.prune(sub_value, props[key])
-            elif extra is True:
-                out[key] = sub_value
-            elif isinstance(extra, dict):
-                out[key] = self.prune(sub_value, extra)
-        return out
+        if props or extra is not None:
+            plan.props = {name: self._plan(sub) for name, sub in props.items()}
+            plan.extra = True if extra is True else (self._plan(extra) if isinstance(extra, dict) else False)
+            if not props and extra is False:
+                plan.props = {}
+        if isinstance(node.get("items"), dict):
+            plan.items = self._plan(node["items"])
+        plan.branches = [self._plan(b) for b in node.get("anyOf") or node.get("oneOf") or []]
+        plan.keeps_all = _keeps_all(plan, set())
+        return plan
 
-    def _branch(self, schema: Any, value: Any) -> Schema:
-        node = self.spec.resolve(schema)
-        if not isinstance(node, dict):
-            return {}
-        branches = node.get("anyOf") or node.get("oneOf")
-        if not branches:
-            return node
-        want = "object" if isinstance(value, dict) else "array" if isinstance(value, list) else None
-        if want is None:
-            return node
-        fits: list[Schema] = [b for b in (self.spec.resolve(b) for b in branches) if want in _types(b)]
-        if not fits:
-            return node
-        if want == "object":
-            return max(fits, key=lambda b: len(set(b.get("properties") or {}) & set(value)))
-        return fits[0]
+
+def _keeps_all(plan: _Plan, seen: set[int]) -> bool:
+    if id(plan) in seen:
+        return False  # recursive: be safe and keep walking
+    seen = seen | {id(plan)}
+    if plan.props is not None and (plan.extra is not True or plan.props):
+        if plan.extra is False or not all(_keeps_all(p, seen) for p in plan.props.values()):
+            return False
+        if isinstance(plan.extra, _Plan) and not _keeps_all(plan.extra, seen):
+            return False
+    if plan.items is not None and not _keeps_all(plan.items, seen):
+        return False
+    return all(_keeps_all(b, seen) for b in plan.branches)
 
 
 def close_schema(node: Any) -> Any:

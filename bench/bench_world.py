@@ -1,0 +1,151 @@
+"""World benchmark: build time, list latency (p50/p99) and resident memory at a given size.
+
+Run ``python bench/bench_world.py [--size 1000000] [--requests 2000]``. It builds the Mixpeek and
+hosting worlds of ``--size`` migrations each (in memory), then times the stateful handlers
+directly (no HTTP): filtered migrations lists at random offsets, the hosting list with filters,
+and the collections list, and prints one line per figure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import resource
+import statistics
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from mockserver.apis import PROFILES
+from mockserver.clock import MockClock
+from mockserver.runtime import ApiBackend, MockRequest, MockResponse, WorldOptions
+from mockserver.spec import Spec, load_spec
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _backend(spec: Spec, size: int) -> tuple[ApiBackend, float]:
+    profile = next(p for p in PROFILES if p.matches(spec))
+    started = time.perf_counter()
+    backend = profile.create(
+        spec, WorldOptions(seed=0, world_size=size, tokens={"tok_admin": "admin"}), MockClock()
+    )
+    return backend, time.perf_counter() - started
+
+
+def _caller(spec: Spec, backend: ApiBackend, method: str, path: str) -> Callable[..., MockResponse]:
+    op = next(o for o in spec.operations if (o.method, o.path) == (method, path))
+    handler = backend.handlers()[op.operation_id]
+
+    def call(
+        body: object = None,
+        query: dict[str, object] | None = None,
+        headers: dict[str, str] | None = None,
+        principal: str = "tok_admin",
+    ) -> MockResponse:
+        return handler(MockRequest(op, {}, query or {}, headers or {}, body, principal, 0))
+
+    return call
+
+
+def _timed(label: str, requests: int, make: Callable[[random.Random], Callable[[], MockResponse]]) -> None:
+    r = random.Random(1)
+    samples = []
+    for _ in range(requests):
+        run = make(r)
+        started = time.perf_counter()
+        response = run()
+        samples.append((time.perf_counter() - started) * 1000)
+        assert response.status == 200, response.body
+    samples.sort()
+    p50 = statistics.median(samples)
+    p99 = samples[int(len(samples) * 0.99) - 1]
+    print(f"{label:<46} p50 {p50:7.3f} ms   p99 {p99:7.3f} ms   ({requests} requests)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--size", type=int, default=1_000_000)
+    parser.add_argument("--requests", type=int, default=2000)
+    args = parser.parse_args()
+    mixpeek_spec = load_spec(ROOT / "spec" / "mixpeek.yaml")
+    hosting_spec = load_spec(ROOT / "spec" / "hosting.yaml")
+    mixpeek, built = _backend(mixpeek_spec, args.size)
+    print(f"mixpeek world build ({args.size:,} migrations){'':<14} {built:7.2f} s")
+    hosting, built = _backend(hosting_spec, args.size)
+    print(f"hosting world build ({args.size:,} migrations){'':<14} {built:7.2f} s")
+
+    migrations = _caller(mixpeek_spec, mixpeek, "POST", "/v1/namespaces/migrations/list")
+    namespaces = [ns["namespace_id"] for ns in migrations({"limit": 1}).body and _namespace_ids(mixpeek)]
+    statuses = ["draft", "validating", "pending", "in_progress", "completed", "failed", "cancelled"]
+
+    def filtered(r: random.Random) -> Callable[[], MockResponse]:
+        body: dict[str, object] = {"limit": 20}
+        if r.random() < 0.7:
+            body["status"] = r.choice(statuses)
+        if r.random() < 0.5:
+            body["migration_type"] = r.choice(["re_extract", "copy", "extend"])
+        if r.random() < 0.5:
+            body["source_namespace_id"] = r.choice(namespaces)
+        body["offset"] = r.randrange(0, 5000) if r.random() < 0.8 else r.randrange(0, 20_000)
+        return lambda: migrations(body)
+
+    _timed("migrations list, random filters, limit 20", args.requests, filtered)
+    _timed(
+        "migrations list, limit 100 deep offset",
+        args.requests // 4,
+        lambda r: (lambda off=r.randrange(0, args.size): lambda: migrations({"limit": 100, "offset": off}))(),
+    )
+
+    listing = _caller(hosting_spec, hosting, "GET", "/api/migrations")
+
+    def hosting_filtered(r: random.Random) -> Callable[[], MockResponse]:
+        query: dict[str, object] = {"page": r.randint(1, 200), "per": 25}
+        if r.random() < 0.7:
+            query["status"] = r.choice(["all", "running", "completed", "failed", "scheduled"])
+        if r.random() < 0.5:
+            query["customer_code"] = r.choice(["ACME", "GLOBEX", "HOOLI"])
+        return lambda: listing(query=query)
+
+    _timed("hosting list, status/customer, per 25", args.requests, hosting_filtered)
+    started = time.perf_counter()
+    listing(query={"query": "wordpress"})
+    print(f"hosting list, first text search (builds column)   {(time.perf_counter() - started):7.2f} s")
+    _timed(
+        "hosting list, repeated text search, per 25",
+        args.requests // 4,
+        lambda r: (
+            lambda q={"query": r.choice(["wordpress", "acme", "dns"]), "page": r.randint(1, 50)}: (
+                lambda: listing(query=q)
+            )
+        )(),
+    )
+
+    collections = _caller(mixpeek_spec, mixpeek, "POST", "/v1/collections/list")
+    _timed(
+        "collections list, filter + sort",
+        args.requests // 4,
+        lambda r: (
+            lambda: collections(
+                {
+                    "filters": {
+                        "AND": [
+                            {"field": "document_count", "operator": "gte", "value": r.randint(0, 100_000)}
+                        ]
+                    },
+                    "sort": {"field": "document_count", "direction": "desc"},
+                },
+                headers={"x-namespace": r.choice(namespaces)},
+            )
+        ),
+    )
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak resident memory (both worlds){'':<16} {rss:7.0f} MB")
+
+
+def _namespace_ids(backend: ApiBackend) -> list[dict[str, str]]:
+    return [{"namespace_id": ns["namespace_id"]} for ns in backend.namespaces.store.list("namespace")]  # type: ignore[attr-defined]
+
+
+if __name__ == "__main__":
+    main()
