@@ -76,11 +76,7 @@ def main() -> None:
     print(f"hosting world build ({args.size:,} migrations){'':<14} {built:7.2f} s")
 
     migrations = _caller(mixpeek_spec, mixpeek, "POST", "/v1/namespaces/migrations/list")
-    namespaces = (
-        [ns["namespace_id"] for ns in mixpeek.export_state()["namespaces"]]
-        if args.size <= 20_000
-        else _namespace_ids(mixpeek)
-    )
+    namespaces = _namespace_ids(mixpeek)
     statuses = ["draft", "validating", "pending", "in_progress", "completed", "failed", "cancelled"]
 
     def filtered(r: random.Random) -> Callable[[], MockResponse]:

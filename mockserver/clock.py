@@ -39,8 +39,7 @@ class MockClock:
         return float(row[0]) if row else 0.0
 
     def advance(self, seconds: float) -> float:
-        if seconds < 0:
-            raise ValueError(f"the clock only moves forward (got {seconds} seconds)")
+        """Move the offset by ``seconds`` (negative moves it back: ``advance(-offset())`` resets)."""
         if self._db is None:
             with self._lock:
                 self._offset += seconds
