@@ -1,0 +1,203 @@
+"""The worlds through a real server: the core's routing and validation in front of our handlers,
+the control plane's clock and state, and two uvicorn workers sharing one state file."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from mockserver.app import create_app
+from mockserver.config import Config
+from mockserver.testing import run_server
+from tests.test_world_support import (
+    DOCS_VARIANT,
+    HOSTING,
+    MIGRATIONS,
+    MIXPEEK,
+    ROOT,
+    closed_validator,
+    spec_at,
+)
+
+BEARER = {"Authorization": "Bearer sk_test"}
+LIST = "/v1/namespaces/migrations/list"
+
+
+@pytest.fixture(scope="module")
+def client() -> Iterator[httpx.Client]:
+    config = Config(seed=3, tokens={"tok_admin": "admin"}, clone_seconds=3.0)
+    with run_server(create_app(config)) as url, httpx.Client(base_url=url, timeout=10) as c:
+        yield c
+
+
+def _namespaces(client: httpx.Client) -> list[dict[str, Any]]:
+    state = client.get("/_mock/state").json()
+    return list(state["apis"]["Mixpeek API"]["namespaces"])
+
+
+def test_filtered_migrations_list_over_http(client: httpx.Client) -> None:
+    response = client.post(LIST, headers=BEARER, json={"status": "failed", "limit": 3})
+    assert response.status_code == 200
+    body = response.json()
+    assert body["limit"] == 3 and body["offset"] == 0 and len(body["results"]) == min(3, body["total"])
+    assert all(m["status"] == "failed" for m in body["results"])
+    op = next(o for o in spec_at(MIXPEEK).operations if (o.method, o.path) == MIGRATIONS)
+    schema = op.responses["200"].content["application/json"].schema
+    assert schema is not None
+    closed_validator(spec_at(MIXPEEK), schema).validate(body)
+    assert (
+        client.post(LIST, headers={"Authorization": "Bearer SCHEMATHESIS-INVALID-VALUE"}, json={}).status_code
+        == 401
+    )
+
+
+def test_clone_then_advance_the_clock_then_list_under_the_clone(client: httpx.Client) -> None:
+    source = _namespaces(client)[0]
+    url = f"/v1/namespaces/{source['namespace_name']}/clone"
+    response = client.post(url, headers=BEARER, json={"namespace_name": "http_copy"})
+    assert response.status_code == 200 and response.json()["status"] == "cloning"
+    listed = client.post("/v1/collections/list", headers={**BEARER, "X-Namespace": "http_copy"}, json={})
+    assert listed.status_code == 200 and listed.json()["total_count"] == 0
+    assert client.post("/_mock/clock/advance", json={"seconds": 3}).status_code == 200
+    listed = client.post(
+        "/v1/collections/list?limit=50", headers={**BEARER, "X-Namespace": "http_copy"}, json={}
+    ).json()
+    source_list = client.post(
+        "/v1/collections/list?limit=50", headers={**BEARER, "X-Namespace": source["namespace_id"]}, json={}
+    ).json()
+    assert listed["total_count"] == source_list["total_count"] > 0
+    again = client.post(url, headers=BEARER, json={"namespace_name": "http_copy"})
+    assert again.status_code == 409 and again.json()["error"]["code"] == "namespace_name_taken"
+    missing = client.post("/v1/collections/list", headers={**BEARER, "X-Namespace": "nope"}, json={})
+    assert missing.status_code == 404 and missing.json()["error"]["details"] == {
+        "id": "nope",
+        "resource": "namespace",
+    }
+
+
+def test_unknown_filter_operator_is_422_over_http(client: httpx.Client) -> None:
+    ns = _namespaces(client)[0]["namespace_id"]
+    body = {"filters": {"AND": [{"field": "enabled", "operator": "regex", "value": "x"}]}}
+    response = client.post("/v1/collections/list", headers={**BEARER, "X-Namespace": ns}, json=body)
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["body", "filters", "AND", 0, "operator"]
+
+
+def test_hosting_scoping_over_http(client: httpx.Client) -> None:
+    admin = client.get(
+        "/api/migrations", params={"customer_code": "ACME", "per": 100}, headers={"X-Api-Token": "tok_admin"}
+    )
+    assert admin.status_code == 200 and {m["owner"] for m in admin.json()["resources"]} <= {"ACME"}
+    user = client.get(
+        "/api/migrations", params={"customer_code": "ACME"}, headers={"X-Api-Token": "tok_user"}
+    )
+    assert user.status_code == 403 and user.json()["errors"][0]["field"] == "customer_code"
+    assert (
+        client.get("/api/migrations", headers={"X-Api-Token": "SCHEMATHESIS-INVALID-VALUE"}).status_code
+        == 401
+    )
+
+
+def test_state_export_import_through_the_control_plane(client: httpx.Client) -> None:
+    state = client.get("/_mock/state").json()
+    assert client.put("/_mock/state", json=state).status_code == 200
+    assert client.get("/_mock/state").json() == state
+
+
+def test_docs_variant_is_served_with_its_own_names() -> None:
+    with run_server(create_app(Config(specs=[str(DOCS_VARIANT), str(HOSTING)]))) as url:
+        body = httpx.post(url + LIST, headers=BEARER, json={"limit": 100}, timeout=10).json()
+    assert "migrations" in body and "results" not in body
+    assert "extend" not in {m["config"]["migration_type"] for m in body["migrations"]}
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _start(port: int, state: str) -> subprocess.Popen[bytes]:
+    command = [
+        sys.executable,
+        "-m",
+        "mockserver.cli",
+        "--port",
+        str(port),
+        "--state-file",
+        state,
+        "--clone-seconds",
+        "0",
+        str(MIXPEEK),
+    ]
+    return subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def _wait_ready(base: str) -> None:
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            if httpx.get(base + "/_mock/health", timeout=1).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        assert time.monotonic() < deadline, f"server at {base} did not start"
+        time.sleep(0.2)
+
+
+@pytest.mark.slow
+def test_two_server_processes_share_one_state_file(tmp_path: Path) -> None:
+    """Two servers (as uvicorn workers would be: separate processes) on one SQLite file."""
+    state = str(tmp_path / "state.db")
+    ports = [_free_port(), _free_port()]
+    servers = [_start(port, state) for port in ports]
+    bases = [f"http://127.0.0.1:{port}" for port in ports]
+    try:
+        for base in bases:
+            _wait_ready(base)
+        states = [
+            httpx.get(base + "/_mock/state", timeout=10).json()["apis"]["Mixpeek API"] for base in bases
+        ]
+        assert states[0] == states[1]
+        source = states[0]["namespaces"][0]
+
+        def clone(i: int) -> tuple[str, int]:
+            name = f"shared_{i % 40}"
+            r = httpx.post(
+                f"{bases[i % 2]}/v1/namespaces/{source['namespace_id']}/clone",
+                headers=BEARER,
+                json={"namespace_name": name},
+                timeout=30,
+            )
+            return name, r.status_code
+
+        with ThreadPoolExecutor(16) as pool:
+            results = list(pool.map(clone, range(120)))
+        assert {status for _, status in results} <= {200, 409}
+        created = [name for name, status in results if status == 200]
+        assert sorted(created) == sorted({f"shared_{i}" for i in range(40)})  # each name exactly once
+        for base in bases:  # either process sees every clone
+            listed = httpx.post(
+                base + "/v1/collections/list",
+                headers={**BEARER, "X-Namespace": "shared_7"},
+                json={},
+                timeout=10,
+            )
+            assert listed.status_code == 200 and listed.json()["total_count"] > 0
+        exported = [
+            httpx.get(base + "/_mock/state", timeout=10).json()["apis"]["Mixpeek API"] for base in bases
+        ]
+        assert exported[0] == exported[1]
+    finally:
+        for server in servers:
+            server.terminate()
+            server.wait(timeout=30)
