@@ -87,6 +87,8 @@ def run(
         classifier = Classifier(checked, spec, ctx.explanations, isolate, pins)
         findings += classifier.classify(observations)
         findings += _server_errors(ctx)
+    except httpx.TransportError as exc:
+        raise SetupError(f"lost {url} mid-run: {exc or type(exc).__name__}") from None
     finally:
         target.close()
     result = dedupe(sorted(findings, key=_rank))
