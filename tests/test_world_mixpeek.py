@@ -272,3 +272,45 @@ def test_reset_restores_the_seeded_world() -> None:
 def test_huge_offset_is_422_not_a_crash() -> None:
     response = world().call(MIGRATIONS, {"offset": 10**30})
     assert response.status == 422 and response.body["detail"][0]["loc"] == ["body", "offset"]
+
+
+def test_big_world_exports_its_seed_and_serves_from_the_index(tmp_path: Any) -> None:
+    w = world(seed=1, world_size=25_000, state_file=str(tmp_path / "big.db"))
+    state = w.backend.export_state()
+    assert state["migrations"] == {"seeded": True, "count": 25_000}
+    statuses = ["draft", "validating", "pending", "in_progress", "completed", "failed", "cancelled"]
+    totals = [w.call(MIGRATIONS, {"status": s, "limit": 1}).body["total"] for s in statuses]
+    assert sum(totals) == 25_000 and all(totals)
+    deep = w.call(MIGRATIONS, {"status": "failed", "offset": totals[5] - 1, "limit": 5}).body["results"]
+    assert len(deep) == 1 and deep[0]["status"] == "failed"
+    w.check(MIGRATIONS, w.call(MIGRATIONS, {"offset": 24_990, "limit": 50}))
+    other = world(seed=2)
+    other.backend.import_state(state)
+    assert other.backend.export_state() == state
+    assert other.call(MIGRATIONS, {"offset": 24_990}).body == w.call(MIGRATIONS, {"offset": 24_990}).body
+
+
+def test_an_empty_world_lists_nothing() -> None:
+    body = world(seed=0, world_size=0).call(MIGRATIONS, {}).body
+    assert body == {"results": [], "total": 0, "limit": 20, "offset": 0}
+
+
+def test_reads_and_clones_leave_everything_else_alone() -> None:
+    w = world(seed=6)
+    before = w.backend.export_state()
+    for body in ({}, {"status": "failed"}, {"limit": 100, "offset": 3}):
+        w.call(MIGRATIONS, body)
+    source = before["namespaces"][0]["namespace_id"]
+    w.call(
+        ("POST", "/v1/namespaces/{namespace_identifier}/clone"),
+        {"namespace_name": "side_copy"},
+        path={"namespace_identifier": source},
+    )
+    after = w.backend.export_state()
+    new_ids = {ns["namespace_id"] for ns in after["namespaces"]} - {
+        ns["namespace_id"] for ns in before["namespaces"]
+    }
+    assert len(new_ids) == 1
+    assert [ns for ns in after["namespaces"] if ns["namespace_id"] not in new_ids] == before["namespaces"]
+    assert [c for c in after["collections"] if c["_namespace_id"] not in new_ids] == before["collections"]
+    assert after["migrations"] == before["migrations"]

@@ -83,7 +83,7 @@ class HostingBackend:
         self.store = open_store(options.state_file, "hosting")
         with self.store.transaction():
             if self.store.get_meta("seed") is None:
-                self._seed_meta(options.seed, options.world_size or DEFAULT_WORLD_SIZE)
+                self._seed_meta(options.seed, _size(options.world_size))
         self._generation = -1
         self._seeded: dict[tuple[int, int], SeededHosting] = {}
         self._sync()
@@ -113,7 +113,7 @@ class HostingBackend:
     def reset(self) -> None:
         with self.store.transaction():
             self.store.reset()
-            self._seed_meta(self.options.seed, self.options.world_size or DEFAULT_WORLD_SIZE)
+            self._seed_meta(self.options.seed, _size(self.options.world_size))
         self._sync()
 
     def export_state(self) -> dict[str, Any]:
@@ -253,3 +253,7 @@ def _check(data: Mapping[str, Any]) -> None:
         if doc["code"] in codes:
             raise ValueError(f"state 'migrations[{i}]' repeats code {doc['code']!r}")
         codes.add(doc["code"])
+
+
+def _size(world_size: int | None) -> int:
+    return DEFAULT_WORLD_SIZE if world_size is None else world_size

@@ -109,7 +109,7 @@ class MixpeekBackend:
         self.store = open_store(options.state_file, "mixpeek")
         with self.store.transaction():
             if self.store.get_meta("seed") is None:  # an existing state file is loaded, not re-seeded
-                seed_store(self.store, options.seed, options.world_size or DEFAULT_WORLD_SIZE)
+                seed_store(self.store, options.seed, _size(options.world_size))
         self._generation = -1
         self._seeded_cache: dict[tuple[int, int], SeededMigrations] = {}
         self._sync()
@@ -165,7 +165,7 @@ class MixpeekBackend:
     def reset(self) -> None:
         with self.store.transaction():
             self.store.reset()
-            seed_store(self.store, self.options.seed, self.options.world_size or DEFAULT_WORLD_SIZE)
+            seed_store(self.store, self.options.seed, _size(self.options.world_size))
         self._sync()
 
     def export_state(self) -> dict[str, Any]:
@@ -259,3 +259,7 @@ class MixpeekBackend:
         except FilterError as exc:
             return MockResponse(422, {"detail": [exc.as_fastapi()]})
         return MockResponse(200, self._emit(self.ops[COLLECTIONS], payload))
+
+
+def _size(world_size: int | None) -> int:
+    return DEFAULT_WORLD_SIZE if world_size is None else world_size
