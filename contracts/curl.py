@@ -12,7 +12,6 @@ import shlex
 from collections.abc import Mapping
 from typing import Any
 
-
 SENSITIVE = ("token", "key", "secret", "password", "passwd", "auth", "session", "credential", "cookie")
 MASK = "[Filtered]"
 
