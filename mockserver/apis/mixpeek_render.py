@@ -13,6 +13,7 @@ import random
 from dataclasses import dataclass
 from typing import Any
 
+from mockserver.apis.mixpeek_graph import Node, graph_doc, namespace_graph, subgraph
 from mockserver.apis.mixpeek_world import Catalog
 from mockserver.apis.worldkit import ident, iso, pick, rng, uuid_like
 
@@ -28,7 +29,6 @@ _FAILURES = {
     "finalization": "Could not swap aliases: target collection is locked by another task",
 }
 _PEOPLE = ("maria.garcia", "wei.chen", "james.okafor", "priya.nair", "lukas.schmidt", "ana.souza")
-_TYPE_ORDER = {"bucket": 0, "collection": 1, "taxonomy": 2, "cluster": 3, "retriever": 4}
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,20 +39,16 @@ class Vocab:
     resource_types: list[str]
 
 
-@dataclass(frozen=True, slots=True)
-class Node:
-    resource_id: str
-    resource_type: str
-    dependencies: tuple[str, ...]
-
-
 class MigrationRenderer:
     def __init__(self, seed: int, catalog: Catalog, vocab: Vocab) -> None:
         self.seed = seed
         self.catalog = catalog
         self.vocab = vocab
         self.internal_id = ident("int_", seed, "organization", length=16)
-        self._graphs = {ns["namespace_id"]: self._namespace_graph(ns) for ns in catalog.namespaces}
+        self._graphs = {
+            ns["namespace_id"]: namespace_graph(catalog, ns, vocab.resource_types)
+            for ns in catalog.namespaces
+        }
         self._names = {ns["namespace_id"]: ns["namespace_name"] for ns in catalog.namespaces}
 
     def render(self, row: int, status: str, mtype: str, source: str, created: int, ordinal: int) -> Doc:
@@ -60,7 +56,7 @@ class MigrationRenderer:
         r = rng(self.seed, "migration", row)
         cols = self.catalog.collections_of(source)
         selected = self._select(cols, r)
-        nodes = self._subgraph(source, selected)
+        nodes = subgraph(self._graphs.get(source, []), selected)
         target = self._target(source, r)
         stage_at = ordinal % len(self.vocab.stages) if self.vocab.stages else 0
         doc: Doc = {
@@ -76,7 +72,7 @@ class MigrationRenderer:
             },
         }
         doc.update(self._lifecycle(status, created, stage_at, nodes, r))
-        doc["dependency_graph"] = None if status == "draft" else _graph_doc(nodes)
+        doc["dependency_graph"] = None if status == "draft" else graph_doc(nodes)
         doc["validation_result"] = None if status in ("draft", "validating") else self._validation(nodes, r)
         doc["task_id"] = None if status == "draft" else uuid_like(self.seed, "migration-task", row)
         return doc
@@ -270,86 +266,6 @@ class MigrationRenderer:
             "estimated_resources": counts,
             "estimated_duration_seconds": 120 + 45 * len(nodes) + r.randint(0, 600),
         }
-
-    # -- dependency graph ------------------------------------------------------------------
-    def _namespace_graph(self, ns: Doc) -> list[Node]:
-        cols = self.catalog.collections_of(ns["namespace_id"])
-        nodes = [Node(b, "bucket", ()) for b in ns["_bucket_ids"]]
-        for c in cols:
-            src = c["source"]
-            deps = tuple(src.get("bucket_ids") or ([src["collection_id"]] if "collection_id" in src else []))
-            nodes.append(Node(c["collection_id"], "collection", deps))
-        for tax in ns["_taxonomy_ids"]:
-            users = tuple(
-                c["collection_id"]
-                for c in cols
-                if any(a["taxonomy_id"] == tax for a in c["taxonomy_applications"] or [])
-            )
-            if users:
-                nodes.append(Node(tax, "taxonomy", users))
-        for c in cols:
-            for app in c["cluster_applications"] or []:
-                nodes.append(Node(app["cluster_id"], "cluster", (c["collection_id"],)))
-        for k, ret in enumerate(ns["_retriever_ids"]):
-            users = tuple(c["collection_id"] for c in cols if c["retriever_count"] > k)
-            nodes.append(Node(ret, "retriever", users))
-        allowed = set(self.vocab.resource_types)
-        return [nd for nd in nodes if nd.resource_type in allowed]
-
-    def _subgraph(self, source: str, selected: list[Doc]) -> list[Node]:
-        """The nodes a migration of ``selected`` touches, in execution (topological) order."""
-        chosen = {c["collection_id"] for c in selected}
-        full = self._graphs.get(source, [])
-        keep: dict[str, Node] = {}
-        for nd in full:
-            if nd.resource_type == "collection" and nd.resource_id in chosen:
-                keep[nd.resource_id] = nd
-        for nd in full:
-            if nd.resource_type == "bucket" and any(nd.resource_id in k.dependencies for k in keep.values()):
-                keep[nd.resource_id] = nd
-            elif nd.resource_type not in ("bucket", "collection"):
-                deps = tuple(d for d in nd.dependencies if d in chosen)
-                if deps:
-                    keep[nd.resource_id] = Node(nd.resource_id, nd.resource_type, deps)
-        pruned = {
-            i: Node(n.resource_id, n.resource_type, tuple(d for d in n.dependencies if d in keep))
-            for i, n in keep.items()
-        }
-        tiers = _tiers(pruned)
-        return sorted(
-            pruned.values(),
-            key=lambda n: (tiers[n.resource_id], _TYPE_ORDER.get(n.resource_type, 9), n.resource_id),
-        )
-
-
-def _tiers(nodes: dict[str, Node]) -> dict[str, int]:
-    tiers: dict[str, int] = {}
-
-    def depth(node_id: str) -> int:
-        if node_id not in tiers:
-            deps = nodes[node_id].dependencies
-            tiers[node_id] = 1 + max(depth(d) for d in deps) if deps else 0
-        return tiers[node_id]
-
-    for node_id in nodes:
-        depth(node_id)
-    return tiers
-
-
-def _graph_doc(nodes: list[Node]) -> Doc:
-    tiers = _tiers({n.resource_id: n for n in nodes})
-    return {
-        "nodes": [
-            {
-                "resource_id": n.resource_id,
-                "resource_type": n.resource_type,
-                "dependencies": list(n.dependencies),
-                "tier": tiers[n.resource_id],
-            }
-            for n in nodes
-        ],
-        "execution_order": [n.resource_id for n in nodes],
-    }
 
 
 def _stage(

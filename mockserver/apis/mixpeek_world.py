@@ -13,141 +13,11 @@ import random
 from dataclasses import dataclass
 from typing import Any
 
+from mockserver.apis.mixpeek_vocab import ENVS, EXTRACTORS, PROJECTS, TAXONOMIES, TEAMS, THEMES
 from mockserver.apis.worldkit import ANCHOR, ident, iso, pick, rng
 
 Doc = dict[str, Any]
 DAY = 86_400
-
-# theme -> (description, collections); a collection is (name, modality, upstream name or None)
-_THEMES: dict[str, tuple[str, list[tuple[str, str, str | None]]]] = {
-    "product_catalog": (
-        "Product images and descriptions for the storefront search.",
-        [
-            ("product_images", "image", None),
-            ("product_descriptions", "text", None),
-            ("product_reviews", "text", None),
-            ("review_sentiment", "text", "product_reviews"),
-            ("product_videos", "video", None),
-            ("product_video_frames", "image", "product_videos"),
-        ],
-    ),
-    "media_library": (
-        "Brand video and photo archive used by the marketing team.",
-        [
-            ("marketing_videos", "video", None),
-            ("video_frames", "image", "marketing_videos"),
-            ("frame_captions", "text", "video_frames"),
-            ("brand_photos", "image", None),
-            ("voiceover_audio", "audio", None),
-        ],
-    ),
-    "support_knowledge_base": (
-        "Help-center articles and resolved tickets for the support assistant.",
-        [
-            ("help_articles", "document", None),
-            ("article_chunks", "text", "help_articles"),
-            ("resolved_tickets", "text", None),
-            ("call_recordings", "audio", None),
-            ("call_transcripts", "text", "call_recordings"),
-        ],
-    ),
-    "legal_contracts": (
-        "Signed contracts and amendments, searchable by clause.",
-        [
-            ("contract_pdfs", "document", None),
-            ("contract_pages", "image", "contract_pdfs"),
-            ("clause_embeddings", "text", "contract_pdfs"),
-            ("amendments", "document", None),
-        ],
-    ),
-    "podcast_archive": (
-        "Every published podcast episode with transcripts and chapter markers.",
-        [
-            ("episodes", "audio", None),
-            ("episode_transcripts", "text", "episodes"),
-            ("chapter_summaries", "text", "episode_transcripts"),
-            ("cover_art", "image", None),
-        ],
-    ),
-    "real_estate_listings": (
-        "Property listings with photos and floor plans for the search portal.",
-        [
-            ("listing_photos", "image", None),
-            ("floor_plans", "image", None),
-            ("listing_descriptions", "text", None),
-            ("virtual_tours", "video", None),
-        ],
-    ),
-    "security_footage": (
-        "Camera footage from the warehouses, indexed for incident review.",
-        [
-            ("camera_streams", "video", None),
-            ("motion_frames", "image", "camera_streams"),
-            ("incident_reports", "document", None),
-        ],
-    ),
-    "research_papers": (
-        "Internal research papers and their figures for the lab's literature search.",
-        [
-            ("paper_pdfs", "document", None),
-            ("paper_sections", "text", "paper_pdfs"),
-            ("paper_figures", "image", "paper_pdfs"),
-        ],
-    ),
-}
-_ENVS = ("prod", "staging", "dev")
-
-# modality -> (extractor, version, input mapping, output fields, vector index, dims, inference)
-_EXTRACTORS: dict[str, tuple[str, str, dict[str, str], list[str], str, int, str]] = {
-    "image": (
-        "image_extractor",
-        "v1",
-        {"image": "image_url"},
-        ["image_embedding"],
-        "image_extractor_v1_embedding",
-        768,
-        "google_siglip_base_v1",
-    ),
-    "text": (
-        "text_extractor",
-        "v1",
-        {"text": "content"},
-        ["text_embedding"],
-        "text_extractor_v1_embedding",
-        1024,
-        "intfloat_multilingual_e5_large",
-    ),
-    "video": (
-        "video_extractor",
-        "v2",
-        {"video": "video_url"},
-        ["scene_embedding", "transcript"],
-        "video_extractor_v2_embedding",
-        1408,
-        "google_vertex_multimodal",
-    ),
-    "audio": (
-        "audio_extractor",
-        "v1",
-        {"audio": "audio_url"},
-        ["transcript", "transcript_embedding"],
-        "audio_extractor_v1_embedding",
-        1024,
-        "openai_whisper_large_v3",
-    ),
-    "document": (
-        "document_extractor",
-        "v1",
-        {"document": "file_url"},
-        ["page_text", "page_embedding"],
-        "document_extractor_v1_embedding",
-        1024,
-        "intfloat_multilingual_e5_large",
-    ),
-}
-_TEAMS = ("data-science", "search", "platform", "marketing", "support-ops", "ml-infra")
-_PROJECTS = ("Q3_relaunch", "Q4_campaign", "semantic_search", "assistant_v2", "catalog_cleanup")
-_TAXONOMIES = ("product_categories", "iab_content", "brand_safety", "topic_tree", "sentiment_labels")
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,10 +33,10 @@ def build_catalog(seed: int) -> Catalog:
     r = rng(seed, "catalog")
     count = r.randint(5, 8)
     names: list[tuple[str, str]] = []
-    themes = list(_THEMES)
+    themes = list(THEMES)
     r.shuffle(themes)
     for theme in themes:
-        for env in _ENVS[: r.choice((1, 1, 2))]:
+        for env in ENVS[: r.choice((1, 1, 2))]:
             names.append((theme, f"{theme}_{env}"))
     names = names[:count]
     namespaces: list[Doc] = []
@@ -181,10 +51,10 @@ def build_catalog(seed: int) -> Catalog:
 def _namespace(seed: int, i: int, theme: str, name: str, r: random.Random) -> tuple[Doc, list[Doc]]:
     ns_id = ident("ns_", seed, "namespace", i)
     created = ANCHOR - r.randint(300, 700) * DAY + r.randint(0, DAY)
-    description, templates = _THEMES[theme]
+    description, templates = THEMES[theme]
     chosen = _choose_collections(templates, r)
     buckets = {mod: ident("bkt_", seed, ns_id, mod) for _, mod, up in chosen if up is None}
-    taxonomies = [ident("tax_", seed, ns_id, t) for t in r.sample(_TAXONOMIES, r.randint(1, 3))]
+    taxonomies = [ident("tax_", seed, ns_id, t) for t in r.sample(TAXONOMIES, r.randint(1, 3))]
     cols: list[Doc] = []
     by_name: dict[str, Doc] = {}
     for _j, (col_name, modality, upstream) in enumerate(chosen):
@@ -246,7 +116,7 @@ def _namespace(seed: int, i: int, theme: str, name: str, r: random.Random) -> tu
         ],
         "object_count": sum(c["document_count"] for c in cols if c["source"]["type"] == "bucket") // 3 + 1,
         "auto_create_indexes": r.random() < 0.4,
-        "vector_inference_map": {_EXTRACTORS[m][4]: _EXTRACTORS[m][6] for _, m, _ in chosen},
+        "vector_inference_map": {EXTRACTORS[m][4]: EXTRACTORS[m][6] for _, m, _ in chosen},
         "created_at": iso(created),
         "updated_at": iso(created + r.randint(1, 200) * DAY),
         "_bucket_ids": sorted(buckets.values()),
@@ -260,7 +130,7 @@ def _namespace(seed: int, i: int, theme: str, name: str, r: random.Random) -> tu
 
 
 def _version_of(extractor: str) -> str:
-    return next(v[1] for v in _EXTRACTORS.values() if v[0] == extractor)
+    return next(v[1] for v in EXTRACTORS.values() if v[0] == extractor)
 
 
 def _choose_collections(
@@ -287,7 +157,7 @@ def _collection(
     r: random.Random,
 ) -> Doc:
     col_id = ident("col_", seed, ns_id, name, length=10)
-    extractor, version, mapping, outputs, index, dims, _ = _EXTRACTORS[modality]
+    extractor, version, mapping, outputs, index, dims, _ = EXTRACTORS[modality]
     created = ns_created + r.randint(1, 60) * DAY + r.randint(0, DAY)
     updated = created + r.randint(0, 90) * DAY
     fields = {
@@ -320,7 +190,7 @@ def _collection(
         "feature_extractor_name": extractor,
         "version": version,
         "feature_extractor_id": f"{extractor}_{version}",
-        "parameters": {"model": _EXTRACTORS[modality][6]},
+        "parameters": {"model": EXTRACTORS[modality][6]},
         "input_mappings": {k: v if upstream is None else next(iter(input_props)) for k, v in mapping.items()},
         "field_passthrough": passthrough,
         "include_all_source_fields": r.random() < 0.2,
@@ -359,8 +229,8 @@ def _collection(
         "enabled": r.random() < 0.9,
         "metadata": {
             "environment": {"prod": "production"}.get(env, env),
-            "team": pick(r, _TEAMS),
-            "project": pick(r, _PROJECTS),
+            "team": pick(r, TEAMS),
+            "project": pick(r, PROJECTS),
         },
         "created_at": iso(created),
         "updated_at": iso(updated),
