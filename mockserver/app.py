@@ -118,7 +118,9 @@ class MockApp:
             and origin
             and "access-control-request-method" in incoming.headers
         ):
-            await self._send(send, MockResponse(204, None, headers=self._preflight(incoming)), incoming, origin)
+            await self._send(
+                send, MockResponse(204, None, headers=self._preflight(incoming)), incoming, origin
+            )
             return
         if incoming.path == "/_mock" or incoming.path.startswith("/_mock/"):
             client = scope.get("client")
@@ -126,8 +128,14 @@ class MockApp:
                 body = await self._read_capped(receive, incoming)
             except _BodyTooLarge:
                 body = b"\x00"  # never valid JSON: the control plane answers 400
-            response = self.control.handle(incoming.method, incoming.path, incoming.query, incoming.headers,
-                                           body, client[0] if client else None)
+            response = self.control.handle(
+                incoming.method,
+                incoming.path,
+                incoming.query,
+                incoming.headers,
+                body,
+                client[0] if client else None,
+            )
             await self._send(send, response, incoming, origin)
             return
         response, op_label, session = await self._serve(incoming, receive)
@@ -176,17 +184,26 @@ class MockApp:
             cookies=cookies,
         )
 
-    async def _serve(self, incoming: _Incoming, receive: Receive) -> tuple[MockResponse, str | None, str | None]:
-        session = incoming.headers.get(SESSION_HEADER) or (incoming.query.get("__session") or [None])[-1]
+    async def _serve(
+        self, incoming: _Incoming, receive: Receive
+    ) -> tuple[MockResponse, str | None, str | None]:
+        named = incoming.query.get("__session")
+        session = incoming.headers.get(SESSION_HEADER) or (named[-1] if named else None)
         match = self.catalog.router.match(incoming.method, incoming.path)
         if match is None:
             owner = self.catalog.router.owner_by_prefix(incoming.path)
             served = self.catalog.specs[owner] if owner else next(iter(self.catalog.specs.values()))
-            return self._error(served, None, MockError(404, f"No route for {incoming.method} {incoming.path}")), None, session
+            return (
+                self._error(served, None, MockError(404, f"No route for {incoming.method} {incoming.path}")),
+                None,
+                session,
+            )
         served = self.catalog.specs[match.owner]
         if match.operation is None:
             allow = ", ".join(match.allowed)
-            error = MockError(405, f"{incoming.method} is not allowed here; allowed: {allow}", headers={"Allow": allow})
+            error = MockError(
+                405, f"{incoming.method} is not allowed here; allowed: {allow}", headers={"Allow": allow}
+            )
             return self._error(served, None, error), None, session
         compiled = served.operations[match.operation.label]
         try:
@@ -216,14 +233,20 @@ class MockApp:
             prefs = prefs.merged_over(base)
         principal = compiled.security.authenticate(incoming.headers, incoming.query, incoming.cookies)
         if principal is not None and self._role(served, principal) is None:
-            raise MockError(401, "Invalid credentials", headers=compiled.security.challenge(),
-                            field=compiled.security.credential_field())
+            raise MockError(
+                401,
+                "Invalid credentials",
+                headers=compiled.security.challenge(),
+                field=compiled.security.credential_field(),
+            )
         values, violations = compiled.validator.parameters(
             path_params, incoming.query, incoming.headers, incoming.cookies
         )
         body = await self._body(compiled, incoming, receive, violations)
         if violations:
-            raise MockError(_first_documented(compiled, (422, 400)), "Validation failed", violations=violations)
+            raise MockError(
+                _first_documented(compiled, (422, 400)), "Validation failed", violations=violations
+            )
         if prefs.delay_ms:
             await asyncio.sleep(prefs.delay_ms / 1000)
         if compiled.handler is not None and not prefs.forces_generic and prefs.dynamic is None:
@@ -305,9 +328,13 @@ class MockApp:
             more = message.get("more_body", False)
         return b"".join(chunks)
 
-    def _error(self, served: ServedSpec, compiled: CompiledOperation | None, error: MockError) -> MockResponse:
+    def _error(
+        self, served: ServedSpec, compiled: CompiledOperation | None, error: MockError
+    ) -> MockResponse:
         rendered = served.errors.render(compiled.operation if compiled else None, error)
-        return MockResponse(rendered.status, rendered.body, headers=rendered.headers, content_type=rendered.content_type)
+        return MockResponse(
+            rendered.status, rendered.body, headers=rendered.headers, content_type=rendered.content_type
+        )
 
     def _check_response(self, compiled: CompiledOperation, response: MockResponse) -> None:
         op = compiled.operation
@@ -320,8 +347,13 @@ class MockApp:
             return
         body = orjson.loads(response.raw) if response.raw is not None else response.body
         for violation in schema_violations(validator, body, ("response",)):  # type: ignore[arg-type]
-            log.warning("strict: %s %s response violates its schema at %s: %s",
-                        op.label, response.status, ".".join(map(str, violation.loc)), violation.msg)
+            log.warning(
+                "strict: %s %s response violates its schema at %s: %s",
+                op.label,
+                response.status,
+                ".".join(map(str, violation.loc)),
+                violation.msg,
+            )
 
     def _preflight(self, incoming: _Incoming) -> dict[str, str]:
         requested = incoming.headers.get("access-control-request-headers")
@@ -333,7 +365,9 @@ class MockApp:
             "Access-Control-Max-Age": "600",
         }
 
-    async def _send(self, send: Send, response: MockResponse, incoming: _Incoming, origin: str | None) -> None:
+    async def _send(
+        self, send: Send, response: MockResponse, incoming: _Incoming, origin: str | None
+    ) -> None:
         if response.raw is not None:
             payload = response.raw
         elif response.content_type is None or response.status in (204, 304):

@@ -26,16 +26,41 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default: loopback only)")
     parser.add_argument("--port", type=int, default=4010, help="port (default 4010; 0 picks a free one)")
     parser.add_argument("--seed", type=int, default=0, help="seed of the generated world and fake data")
-    parser.add_argument("--cors", action=argparse.BooleanOptionalAction, default=True, help="answer CORS (default on)")
-    parser.add_argument("--strict", action="store_true", help="validate every response at run time, log violations")
-    parser.add_argument("--world-size", type=int, default=None, help="migrations per bundled API (default ~80)")
-    parser.add_argument("--state-file", default=None, help="keep state in this SQLite file (durable, shared by workers)")
-    parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes (needs --state-file for shared state)")
-    parser.add_argument("--token", action="append", type=_token, default=[], metavar="ROLE:TOKEN",
-                        help="give a token a role, e.g. admin:tok_admin (repeatable)")
-    parser.add_argument("--admin-token", default=None, help="let non-loopback clients use /_mock/ with X-Admin-Token")
-    parser.add_argument("--clone-seconds", type=float, default=3.0, help="how long a clone stays 'cloning' on the mock clock")
-    parser.add_argument("--max-body", type=int, default=DEFAULT_MAX_BODY, help="request body limit in bytes (default 1 MiB)")
+    parser.add_argument(
+        "--cors", action=argparse.BooleanOptionalAction, default=True, help="answer CORS (default on)"
+    )
+    parser.add_argument(
+        "--strict", action="store_true", help="validate every response at run time, log violations"
+    )
+    parser.add_argument(
+        "--world-size", type=int, default=None, help="migrations per bundled API (default ~80)"
+    )
+    parser.add_argument(
+        "--state-file", default=None, help="keep state in this SQLite file (durable, shared by workers)"
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="uvicorn worker processes (needs --state-file for shared state)",
+    )
+    parser.add_argument(
+        "--token",
+        action="append",
+        type=_token,
+        default=[],
+        metavar="ROLE:TOKEN",
+        help="give a token a role, e.g. admin:tok_admin (repeatable)",
+    )
+    parser.add_argument(
+        "--admin-token", default=None, help="let non-loopback clients use /_mock/ with X-Admin-Token"
+    )
+    parser.add_argument(
+        "--clone-seconds", type=float, default=3.0, help="how long a clone stays 'cloning' on the mock clock"
+    )
+    parser.add_argument(
+        "--max-body", type=int, default=DEFAULT_MAX_BODY, help="request body limit in bytes (default 1 MiB)"
+    )
     return parser
 
 

@@ -28,7 +28,7 @@ ENDPOINTS = {
     "PUT /_mock/state": "import a state exported earlier",
     "GET /_mock/journal": "recent requests, newest first (?operation=&status=&method=&path=&limit=)",
     "DELETE /_mock/journal": "forget the journal and coverage",
-    "GET /_mock/coverage": "operations × statuses served, and what was never served",
+    "GET /_mock/coverage": "operations x statuses served, and what was never served",
     "GET /_mock/clock": "the mock's time and its offset from wall time",
     "POST /_mock/clock/advance": 'move the clock forward: {"seconds": 5}',
     "GET /_mock/sessions": "preferences of every session",
@@ -51,8 +51,12 @@ def _json(status: int, body: Any) -> MockResponse:
 
 
 def _problem(error: MockError) -> MockResponse:
-    body = {"type": "about:blank", "title": title_for(error.status), "status": error.status,
-            "detail": error.detail}
+    body = {
+        "type": "about:blank",
+        "title": title_for(error.status),
+        "status": error.status,
+        "detail": error.detail,
+    }
     return MockResponse(error.status, body, headers=error.headers, content_type=PROBLEM_JSON)
 
 
@@ -86,7 +90,9 @@ class ControlPlane:
         given = headers.get("x-admin-token", "")
         if token and hmac.compare_digest(given.encode(), token.encode()):
             return
-        reason = "send X-Admin-Token" if token else "start the server with --admin-token to allow remote clients"
+        reason = (
+            "send X-Admin-Token" if token else "start the server with --admin-token to allow remote clients"
+        )
         raise MockError(403, f"The control plane answers loopback clients only; {reason}")
 
     def _route(self, method: str, path: str, query: Mapping[str, list[str]], body: bytes) -> MockResponse:
@@ -122,12 +128,14 @@ class ControlPlane:
     def _state(self, method: str, body: bytes) -> MockResponse:
         backends = self.app.catalog.backends
         if method == "GET":
-            apis = {name: backend.export_state() for name, backend in backends.items()}
-            return _json(200, {"seed": self.app.config.seed, "apis": apis})
+            exported = {name: backend.export_state() for name, backend in backends.items()}
+            return _json(200, {"seed": self.app.config.seed, "apis": exported})
         data = _load(body)
         apis = data.get("apis") if isinstance(data, dict) else None
         if not isinstance(apis, dict):
-            raise MockError(422, 'State must be {"apis": {"<api name>": {...}}} as GET /_mock/state returns it')
+            raise MockError(
+                422, 'State must be {"apis": {"<api name>": {...}}} as GET /_mock/state returns it'
+            )
         unknown = sorted(set(apis) - set(backends))
         if unknown:
             raise MockError(422, f"Unknown API(s) {unknown}; served: {sorted(backends)}")
@@ -152,8 +160,13 @@ class ControlPlane:
         limit = one("limit") or "100"
         if (status is not None and not status.isdigit()) or not limit.isdigit():
             raise MockError(400, "status and limit must be whole numbers")
-        entries = journal.query(operation=one("operation"), status=int(status) if status else None,
-                                method=one("method"), path=one("path"), limit=int(limit))
+        entries = journal.query(
+            operation=one("operation"),
+            status=int(status) if status else None,
+            method=one("method"),
+            path=one("path"),
+            limit=int(limit),
+        )
         return _json(200, {"entries": entries, "count": len(entries)})
 
     def _coverage(self) -> dict[str, Any]:
@@ -163,13 +176,15 @@ class ControlPlane:
             for label, compiled in spec.operations.items():
                 documented = compiled.operation.documented_statuses()
                 hits = {str(status): count for (op, status), count in sorted(served.items()) if op == label}
-                operations.append({
-                    "api": spec.name,
-                    "operation": label,
-                    "documented": documented,
-                    "served": hits,
-                    "never_served": [s for s in documented if str(s) not in hits],
-                })
+                operations.append(
+                    {
+                        "api": spec.name,
+                        "operation": label,
+                        "documented": documented,
+                        "served": hits,
+                        "never_served": [s for s in documented if str(s) not in hits],
+                    }
+                )
         total = sum(len(o["documented"]) for o in operations)
         missing = sum(len(o["never_served"]) for o in operations)
         return {"operations": operations, "summary": {"documented": total, "served": total - missing}}
@@ -179,7 +194,11 @@ class ControlPlane:
         if method == "POST" and rest == ["advance"]:
             data = _load(body)
             seconds = data.get("seconds") if isinstance(data, dict) else None
-            if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or not 0 <= seconds <= 10**9:
+            if (
+                isinstance(seconds, bool)
+                or not isinstance(seconds, (int, float))
+                or not 0 <= seconds <= 10**9
+            ):
                 raise MockError(422, 'Send {"seconds": N} with 0 <= N <= 1e9')
             clock.advance(float(seconds))
         elif not (method == "GET" and not rest):
@@ -209,7 +228,9 @@ class ControlPlane:
         unknown = sorted(set(data) - allowed)
         if unknown:
             raise MockError(422, f"Unknown preference(s) {unknown}; known: {sorted(allowed)}")
-        prefs: Preferences = parse_items({k: str(v).lower() if isinstance(v, bool) else str(v) for k, v in data.items()})
+        prefs: Preferences = parse_items(
+            {k: str(v).lower() if isinstance(v, bool) else str(v) for k, v in data.items()}
+        )
         sessions[name] = prefs
         return _json(200, prefs.as_dict())
 

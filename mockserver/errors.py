@@ -167,7 +167,10 @@ class ErrorRenderer:
                 errors = [{"field": error.field, "description": message}]
             body = {"message": title_for(error.status) if errors else message, "errors": errors}
         elif shape is Shape.ENVELOPE:
-            inner: dict[str, Any] = {"message": message, "type": error.error_type or _TYPES.get(error.status, "Error")}
+            inner: dict[str, Any] = {
+                "message": message,
+                "type": error.error_type or _TYPES.get(error.status, "Error"),
+            }
             if error.code is not None:
                 inner["code"] = error.code
             details = dict(error.details or {})
@@ -179,9 +182,17 @@ class ErrorRenderer:
         elif shape is Shape.DECLARED and schema is not None:
             body = self._declared(schema, error, message)
         else:
-            body = {"type": "about:blank", "title": title_for(error.status), "status": error.status, "detail": message}
+            body = {
+                "type": "about:blank",
+                "title": title_for(error.status),
+                "status": error.status,
+                "detail": message,
+            }
             if error.violations:
-                body["errors"] = [{**v.as_fastapi(), "pointer": "/" + "/".join(map(str, v.loc[1:]))} for v in error.violations]
+                body["errors"] = [
+                    {**v.as_fastapi(), "pointer": "/" + "/".join(map(str, v.loc[1:]))}
+                    for v in error.violations
+                ]
         return RenderedError(error.status, body, ctype, dict(error.headers))
 
     def _declared(self, schema: Mapping[str, Any], error: MockError, message: str) -> Any:

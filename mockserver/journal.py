@@ -8,8 +8,18 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
 
-SENSITIVE = frozenset({"authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-token",
-                       "x-api-key", "api-key", "x-admin-token"})
+SENSITIVE = frozenset(
+    {
+        "authorization",
+        "proxy-authorization",
+        "cookie",
+        "set-cookie",
+        "x-api-token",
+        "x-api-key",
+        "api-key",
+        "x-admin-token",
+    }
+)
 
 
 def redact(headers: Mapping[str, str], extra: frozenset[str] = frozenset()) -> dict[str, str]:
@@ -36,7 +46,7 @@ class Entry:
 
 
 class Journal:
-    """Recent requests (bounded) and the operation × status coverage of this process."""
+    """Recent requests (bounded) and the operation x status coverage of this process."""
 
     def __init__(self, capacity: int = 1000) -> None:
         self._entries: deque[Entry] = deque(maxlen=capacity)

@@ -28,14 +28,25 @@ class Preferences:
         """These preferences, falling back to ``base`` for anything unset."""
         return replace(
             base,
-            **{k: getattr(self, k) for k in ("code", "example", "dynamic", "seed", "delay_ms") if getattr(self, k) is not None},
+            **{
+                k: getattr(self, k)
+                for k in ("code", "example", "dynamic", "seed", "delay_ms")
+                if getattr(self, k) is not None
+            },
         )
 
     def as_dict(self) -> dict[str, Any]:
-        return {k: v for k, v in (
-            ("code", self.code), ("example", self.example), ("dynamic", self.dynamic),
-            ("seed", self.seed), ("delay", self.delay_ms),
-        ) if v is not None}
+        return {
+            k: v
+            for k, v in (
+                ("code", self.code),
+                ("example", self.example),
+                ("dynamic", self.dynamic),
+                ("seed", self.seed),
+                ("delay", self.delay_ms),
+            )
+            if v is not None
+        }
 
 
 def _int(name: str, raw: str, low: int, high: int) -> int:

@@ -78,11 +78,12 @@ class Responder:
         response = op.response_for(status)
         if response is None:
             documented = ", ".join(map(str, op.documented_statuses())) or "none"
-            raise MockError(
-                400, f"{op.label} does not document status {status}; documented: {documented}"
-            )
-        headers = {name: self._header(op, status, name, schema) for name, schema in response.headers.items()
-                   if name.lower() not in ("content-type", "content-length")}
+            raise MockError(400, f"{op.label} does not document status {status}; documented: {documented}")
+        headers = {
+            name: self._header(op, status, name, schema)
+            for name, schema in response.headers.items()
+            if name.lower() not in ("content-type", "content-length")
+        }
         chosen = pick_media(response.content, accept)
         if chosen is None:
             return MockResponse(status, None, headers=headers, content_type=None)
@@ -116,7 +117,9 @@ class Responder:
         if prefs.example is not None:
             if prefs.example not in media.examples:
                 names = ", ".join(media.examples) or "none"
-                raise MockError(400, f"{op.label} {status} has no example {prefs.example!r}; examples: {names}")
+                raise MockError(
+                    400, f"{op.label} {status} has no example {prefs.example!r}; examples: {names}"
+                )
             return media.examples[prefs.example]
         if prefs.dynamic is not True and media.examples:
             return next(iter(media.examples.values()))

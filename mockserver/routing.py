@@ -84,7 +84,9 @@ class Router:
                 if found:
                     route = candidate
                     values = [v for k, v in sorted(found.groupdict().items(), key=lambda kv: int(kv[0][1:]))]
-                    params = {name: unquote(value) for name, value in zip(candidate.names, values, strict=True)}
+                    params = {
+                        name: unquote(value) for name, value in zip(candidate.names, values, strict=True)
+                    }
                     break
         if route is None:
             return None

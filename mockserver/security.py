@@ -79,8 +79,12 @@ class Security:
             else:
                 return tokens[0] if tokens else None
         headers_out = {"WWW-Authenticate": challenge} if challenge else {}
-        raise MockError(401, problems[0] if problems else "Not authenticated", headers=headers_out,
-                        field=fields[0] if fields else None)
+        raise MockError(
+            401,
+            problems[0] if problems else "Not authenticated",
+            headers=headers_out,
+            field=fields[0] if fields else None,
+        )
 
 
 def _verify(

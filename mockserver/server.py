@@ -51,15 +51,19 @@ def run(config: Config) -> int:
     print("  control plane: /_mock/ (GET /_mock lists it)", flush=True)
     if config.workers > 1:
         os.environ[ENV_VAR] = config.to_env()
-        uv = uvicorn.Config("mockserver.app:app_from_env", factory=True, workers=config.workers,
-                            log_level="warning", access_log=False)
+        uv = uvicorn.Config(
+            "mockserver.app:app_from_env",
+            factory=True,
+            workers=config.workers,
+            log_level="warning",
+            access_log=False,
+        )
     else:
         uv = uvicorn.Config(MockApp(config, catalog), log_level="warning", access_log=False)
-    server = uvicorn.Server(uv)
     if config.workers > 1:
         from uvicorn.supervisors import Multiprocess
 
-        Multiprocess(uv, target=server.run, sockets=[sock]).run()
+        Multiprocess(uv, sockets=[sock]).run()
     else:
-        server.run(sockets=[sock])
+        uvicorn.Server(uv).run(sockets=[sock])
     return 0

@@ -208,9 +208,7 @@ def _synthetic_id(method: str, path: str) -> str:
     return f"{method}_{cleaned}"
 
 
-def _merge_parameters(
-    spec: Spec, shared: list[Any], own: list[Any], where: str
-) -> tuple[Parameter, ...]:
+def _merge_parameters(spec: Spec, shared: list[Any], own: list[Any], where: str) -> tuple[Parameter, ...]:
     merged: dict[tuple[str, str], Parameter] = {}
     for raw in [*shared, *own]:
         if not isinstance(raw, dict) or "name" not in raw or "in" not in raw:

@@ -135,7 +135,16 @@ class _Unparsable(ValueError):
         self.typ = typ
 
 
-_BOOLS = {"true": True, "1": True, "yes": True, "on": True, "false": False, "0": False, "no": False, "off": False}
+_BOOLS = {
+    "true": True,
+    "1": True,
+    "yes": True,
+    "on": True,
+    "false": False,
+    "0": False,
+    "no": False,
+    "off": False,
+}
 
 
 def _coerce_scalar(raw: str, types: Sequence[str]) -> Any:

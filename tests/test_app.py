@@ -22,7 +22,9 @@ LIST = "/v1/namespaces/migrations/list"
 def _validator(spec_path: Any, component: str) -> jsonschema.Draft202012Validator:
     spec = load_spec(spec_path)
     schema = spec.rooted({"$ref": f"#/components/schemas/{component}"})
-    return jsonschema.Draft202012Validator(schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
+    return jsonschema.Draft202012Validator(
+        schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+    )
 
 
 def test_migrations_list_is_valid_against_the_spec(client: httpx.Client) -> None:
@@ -60,7 +62,10 @@ def test_every_violation_is_named(client: httpx.Client) -> None:
     body = {"limit": 0, "offset": -1, "status": "nope", "migration_type": 3}
     detail = client.post(LIST, headers=BEARER, json=body).json()["detail"]
     assert sorted(tuple(d["loc"]) for d in detail) == [
-        ("body", "limit"), ("body", "migration_type"), ("body", "offset"), ("body", "status"),
+        ("body", "limit"),
+        ("body", "migration_type"),
+        ("body", "offset"),
+        ("body", "status"),
     ]
     status_error = next(d for d in detail if d["loc"] == ["body", "status"])
     assert status_error["type"] == "enum" and "'draft'" in status_error["msg"]
@@ -70,7 +75,7 @@ def test_truncated_json_is_answered_at_once(mock_url: str) -> None:
     host, port = mock_url.removeprefix("http://").split(":")
     request = (
         f"POST {LIST} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer sk\r\n"
-        "Content-Type: application/json\r\nContent-Length: 11\r\n\r\n{\"limit\": 5"
+        'Content-Type: application/json\r\nContent-Length: 11\r\n\r\n{"limit": 5'
     ).encode()
     started = time.monotonic()
     with socket.create_connection((host, int(port)), timeout=5) as sock:
@@ -84,7 +89,9 @@ def test_truncated_json_is_answered_at_once(mock_url: str) -> None:
 def test_wrong_content_type_and_oversized_body_are_4xx(client: httpx.Client) -> None:
     wrong = client.post(LIST, headers={**BEARER, "Content-Type": "text/plain"}, content=b"limit=5")
     assert wrong.status_code == 400 and "Content-Type" in wrong.json()["error"]["message"]
-    big = client.post(LIST, headers={**BEARER, "Content-Type": "application/json"}, content=b" " * (1024 * 1024 + 1))
+    big = client.post(
+        LIST, headers={**BEARER, "Content-Type": "application/json"}, content=b" " * (1024 * 1024 + 1)
+    )
     assert big.status_code == 400 and "limit" in big.json()["error"]["message"]
 
 
@@ -164,8 +171,14 @@ def test_same_seed_same_bytes_across_servers() -> None:
 
 def test_cors_on_by_default_and_off_with_flag(client: httpx.Client) -> None:
     origin = {"Origin": "http://localhost:5173"}
-    preflight = client.options(LIST, headers={**origin, "Access-Control-Request-Method": "POST",
-                                              "Access-Control-Request-Headers": "authorization,content-type"})
+    preflight = client.options(
+        LIST,
+        headers={
+            **origin,
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "authorization,content-type",
+        },
+    )
     assert preflight.status_code == 204
     assert preflight.headers["access-control-allow-origin"] == "http://localhost:5173"
     assert "authorization" in preflight.headers["access-control-allow-headers"]

@@ -25,7 +25,10 @@ def serve(*args: str, cwd: Path | None = None) -> Iterator[tuple[str, list[str]]
     """Start ``python -m mockserver ARGS --port 0``; yields its URL and the lines it printed."""
     proc = subprocess.Popen(
         [sys.executable, "-m", "mockserver", *args, "--port", "0"],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=cwd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        cwd=cwd,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
     )
     lines: list[str] = []
@@ -64,16 +67,19 @@ def test_serves_a_variant_when_named() -> None:
 
 
 def _fail(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "mockserver", *args, "--port", "0"],
-                          capture_output=True, text=True, timeout=30)
+    return subprocess.run(
+        [sys.executable, "-m", "mockserver", *args, "--port", "0"], capture_output=True, text=True, timeout=30
+    )
 
 
 def test_unloadable_spec_is_one_line_and_exit_2(tmp_path: Path) -> None:
     broken = tmp_path / "broken.yaml"
     broken.write_text("openapi: 3.1.0\npaths: [\n")
-    for args, needle in (([str(tmp_path / "absent.yaml")], "cannot read"),
-                         ([str(broken)], "not valid YAML"),
-                         ([str(tmp_path)], "cannot read")):
+    for args, needle in (
+        ([str(tmp_path / "absent.yaml")], "cannot read"),
+        ([str(broken)], "not valid YAML"),
+        ([str(tmp_path)], "cannot read"),
+    ):
         result = _fail(*args)
         assert result.returncode == 2, result
         assert needle in result.stderr
@@ -87,8 +93,23 @@ def test_colliding_specs_exit_2() -> None:
 
 
 def test_flags_map_to_config() -> None:
-    config = parse_config(["a.yaml", "--seed", "9", "--no-cors", "--strict", "--token", "admin:tok_a",
-                           "--world-size", "500", "--state-file", "s.db", "--admin-token", "x"])
+    config = parse_config(
+        [
+            "a.yaml",
+            "--seed",
+            "9",
+            "--no-cors",
+            "--strict",
+            "--token",
+            "admin:tok_a",
+            "--world-size",
+            "500",
+            "--state-file",
+            "s.db",
+            "--admin-token",
+            "x",
+        ]
+    )
     assert config.specs == ["a.yaml"] and config.seed == 9 and not config.cors and config.strict
     assert config.tokens == {"tok_a": "admin"} and config.world_size == 500
     assert config.state_file == "s.db" and config.admin_token == "x"

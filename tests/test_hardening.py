@@ -63,7 +63,12 @@ def test_ten_mib_body_is_refused_without_reading_it(client: httpx.Client) -> Non
 
 
 def test_hostile_paths_and_queries(client: httpx.Client) -> None:
-    for path in ("/v1/namespaces/%C3%A9%2F..%2F/clone", "/v1/namespaces/ns%00x/clone", "/%ff%fe", "/" + "a/" * 500):
+    for path in (
+        "/v1/namespaces/%C3%A9%2F..%2F/clone",
+        "/v1/namespaces/ns%00x/clone",
+        "/%ff%fe",
+        "/" + "a/" * 500,
+    ):
         response = client.post(path, headers=BEARER, json={"namespace_name": "x"})
         assert response.status_code < 500, (path, response.status_code)
     repeated = client.get("/api/migrations?per=5&per=7&page=1&page=2", headers=API_TOKEN)

@@ -17,11 +17,28 @@ from tests.conftest import HOSTING, MIXPEEK
 AUTH = {MIXPEEK: "Authorization: Bearer sk_test", HOSTING: "X-Api-Token: tok_user"}
 
 
-def schemathesis_run(spec: Path, url: str, *, max_examples: int, seed: int = 1) -> subprocess.CompletedProcess[str]:
+def schemathesis_run(
+    spec: Path, url: str, *, max_examples: int, seed: int = 1
+) -> subprocess.CompletedProcess[str]:
     command = [
-        sys.executable, "-m", "schemathesis.cli", "run", str(spec), "--url", url,
-        "--checks", "all", "--max-examples", str(max_examples), "--seed", str(seed),
-        "-H", AUTH[spec], "--workers", "1", "--no-color",
+        sys.executable,
+        "-m",
+        "schemathesis.cli",
+        "run",
+        str(spec),
+        "--url",
+        url,
+        "--checks",
+        "all",
+        "--max-examples",
+        str(max_examples),
+        "--seed",
+        str(seed),
+        "-H",
+        AUTH[spec],
+        "--workers",
+        "1",
+        "--no-color",
     ]
     return subprocess.run(command, capture_output=True, text=True, timeout=600)
 
