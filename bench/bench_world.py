@@ -12,6 +12,7 @@ import argparse
 import random
 import resource
 import statistics
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -24,12 +25,11 @@ from mockserver.spec import Spec, load_spec
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _backend(spec: Spec, size: int) -> tuple[ApiBackend, float]:
+def _backend(spec: Spec, size: int, state_file: str | None) -> tuple[ApiBackend, float]:
     profile = next(p for p in PROFILES if p.matches(spec))
     started = time.perf_counter()
-    backend = profile.create(
-        spec, WorldOptions(seed=0, world_size=size, tokens={"tok_admin": "admin"}), MockClock()
-    )
+    options = WorldOptions(seed=0, world_size=size, tokens={"tok_admin": "admin"}, state_file=state_file)
+    backend = profile.create(spec, options, MockClock())
     return backend, time.perf_counter() - started
 
 
@@ -67,12 +67,15 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--size", type=int, default=1_000_000)
     parser.add_argument("--requests", type=int, default=2000)
+    parser.add_argument("--sqlite", action="store_true", help="keep the mutable state in a SQLite file")
     args = parser.parse_args()
+    state_file = str(Path(tempfile.mkdtemp()) / "bench.db") if args.sqlite else None
+    print(f"store: {'SQLite ' + state_file if state_file else 'memory'}")
     mixpeek_spec = load_spec(ROOT / "spec" / "mixpeek.yaml")
     hosting_spec = load_spec(ROOT / "spec" / "hosting.yaml")
-    mixpeek, built = _backend(mixpeek_spec, args.size)
+    mixpeek, built = _backend(mixpeek_spec, args.size, state_file)
     print(f"mixpeek world build ({args.size:,} migrations){'':<14} {built:7.2f} s")
-    hosting, built = _backend(hosting_spec, args.size)
+    hosting, built = _backend(hosting_spec, args.size, state_file)
     print(f"hosting world build ({args.size:,} migrations){'':<14} {built:7.2f} s")
 
     migrations = _caller(mixpeek_spec, mixpeek, "POST", "/v1/namespaces/migrations/list")

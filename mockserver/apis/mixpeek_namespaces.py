@@ -7,6 +7,8 @@ reservation, so two concurrent clones cannot share a name) and copies of the sou
 collections. The clone carries ``_clone.ready_at`` on the mock's clock; until then the namespace
 exists (its name is taken, ``X-Namespace`` resolves) but lists no collections and counts zero.
 Readiness is computed at read time from the shared clock — no background timer.
+``source_organization_id`` (cross-organisation cloning) is accepted and ignored: the mock has one
+organisation.
 """
 
 from __future__ import annotations
@@ -146,7 +148,14 @@ class Namespaces:
 
     # -- collection list -------------------------------------------------------------------
     def list_collections(self, ns: Doc, body: dict[str, Any], query: dict[str, Any]) -> Doc:
-        """The page, pagination and stats; raises :class:`FilterError` for a malformed filter."""
+        """The page, pagination and stats; raises :class:`FilterError` for a malformed filter.
+
+        ``limit``/``offset`` are query parameters: ``limit`` null or absent means
+        ``DEFAULT_PAGE_SIZE`` (10) and is clamped to 1..1000; ``offset`` defaults to 0. The default
+        order is ``created_at`` descending; ``sort.direction`` defaults to ``desc``; ties (and
+        missing sort values, which come last) are ordered by ``collection_id``. ``stats`` covers
+        every matching collection, not just the page.
+        """
         case_sensitive = bool(body.get("case_sensitive", False))
         match = compile_filters(body.get("filters"), case_sensitive)
         docs = [d for d in self.collections(ns) if match(d)]
