@@ -136,6 +136,21 @@ class Spec:
         return rooted
 
 
+def json_type(value: Any) -> str:
+    """The JSON Schema type name of a parsed JSON value (``True`` is a boolean, not an integer)."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    return "array" if isinstance(value, list) else "object"
+
+
 def load_spec(path: str | Path) -> Spec:
     """Parse, normalise and index the spec at ``path``; raises :class:`SpecError`."""
     source = str(path)

@@ -12,7 +12,7 @@ from typing import Any
 
 import jsonschema_rs
 
-from mockserver.spec import Operation, Parameter, Spec
+from mockserver.spec import Operation, Parameter, Spec, json_type
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,19 +187,9 @@ def _schema_types(spec: Spec, schema: Mapping[str, Any]) -> list[str]:
         for branch in resolved.get(key) or []:
             kinds.extend(_schema_types(spec, branch))
     if not kinds and "enum" in resolved:
-        kinds.extend(sorted({_json_type(v) for v in resolved["enum"]}))
+        kinds.extend(sorted({json_type(v) for v in resolved["enum"]}))
     order = ["integer", "number", "boolean", "array", "object", "string", "null"]
     return sorted(dict.fromkeys(kinds), key=order.index) or ["string"]
-
-
-def _json_type(value: Any) -> str:
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        return "number"
-    return "null" if value is None else "string"
 
 
 @dataclass(slots=True)
