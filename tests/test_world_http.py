@@ -126,7 +126,7 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _start(port: int, state: str) -> subprocess.Popen[bytes]:
+def _start(port: int, state: str, workers: int = 1) -> subprocess.Popen[bytes]:
     command = [
         sys.executable,
         "-m",
@@ -137,6 +137,8 @@ def _start(port: int, state: str) -> subprocess.Popen[bytes]:
         state,
         "--clone-seconds",
         "0",
+        "--workers",
+        str(workers),
         str(MIXPEEK),
     ]
     return subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -201,3 +203,37 @@ def test_two_server_processes_share_one_state_file(tmp_path: Path) -> None:
         for server in servers:
             server.terminate()
             server.wait(timeout=30)
+
+
+@pytest.mark.slow
+def test_uvicorn_workers_share_one_state_file(tmp_path: Path) -> None:
+    port = _free_port()
+    server = _start(port, str(tmp_path / "state.db"), workers=2)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_ready(base)
+        source = httpx.get(base + "/_mock/state", timeout=10).json()["apis"]["Mixpeek API"]["namespaces"][0]
+
+        def clone(i: int) -> tuple[str, int]:
+            with httpx.Client(base_url=base, timeout=30) as c:  # a new connection each: both workers serve
+                r = c.post(
+                    f"/v1/namespaces/{source['namespace_id']}/clone",
+                    headers=BEARER,
+                    json={"namespace_name": f"worker_{i % 25}"},
+                )
+            return f"worker_{i % 25}", r.status_code
+
+        with ThreadPoolExecutor(16) as pool:
+            results = list(pool.map(clone, range(100)))
+        created = sorted(name for name, status in results if status == 200)
+        assert created == sorted({f"worker_{i}" for i in range(25)})
+        assert sum(1 for _, status in results if status == 409) == 75
+        for _ in range(8):
+            with httpx.Client(base_url=base, timeout=10) as c:
+                listed = c.post(
+                    "/v1/collections/list", headers={**BEARER, "X-Namespace": "worker_3"}, json={}
+                )
+            assert listed.status_code == 200 and listed.json()["total_count"] > 0
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
