@@ -21,7 +21,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from mockserver.apis.rowindex import ANY, FilterIndex, IndexedRows, newest_first, weighted_column
-from mockserver.apis.worldkit import ANCHOR, iso, rng, stable_int
+from mockserver.apis.worldkit import ANCHOR, iso, mix64, rng, stable_int
 
 Doc = dict[str, Any]
 DAY = 86_400
@@ -133,14 +133,14 @@ class SeededHosting(HostingRows):
         self.search = SearchCache(size, self._search_text)
         span = max(180 * DAY, size * 45)
         self._gap = max(2, span // max(1, size))
+        self._salt = stable_int(seed, "hosting-jitter")
+        self._days: dict[int, tuple[str, str]] = {}
 
     def _columns(self) -> tuple[Sequence[int], Sequence[int]]:
         return self._status, self._owner
 
     def created(self, row: int) -> int:
-        return (
-            ANCHOR - (row + 1) * self._gap + stable_int(self.seed, "hosting-jitter", row) % (self._gap // 2)
-        )
+        return ANCHOR - (row + 1) * self._gap + mix64(self._salt, row) % (self._gap // 2)
 
     def code(self, row: int) -> str:
         return f"MIG-{self.seed % 1000:03d}-{row + 1:07d}"
@@ -148,11 +148,19 @@ class SeededHosting(HostingRows):
     def _names(self, row: int) -> tuple[str, str, str, str]:
         owner = CUSTOMERS[self._owner[row]]
         preset = PRESETS[self._preset[row]]
-        day = iso(self.created(row))[:10]
-        csv = f"{preset}_{owner.lower()}_{day.replace('-', '')}_{row % 97:02d}.csv"
-        month = _MONTHS[int(day[5:7]) - 1]
-        original = f"{_PRESET_TITLES[preset]} export {owner.title()} {month} {day[:4]}.csv"
+        compact, month_year = self._day(self.created(row) // DAY)
+        csv = f"{preset}_{owner.lower()}_{compact}_{row % 97:02d}.csv"
+        original = f"{_PRESET_TITLES[preset]} export {owner.title()} {month_year}.csv"
         return owner, preset, csv, original
+
+    def _day(self, day: int) -> tuple[str, str]:
+        """("20250531", "May 2025") for a day number, cached: neighbouring rows share days."""
+        known = self._days.get(day)
+        if known is None:
+            text = iso(day * DAY)[:10]
+            known = (text.replace("-", ""), f"{_MONTHS[int(text[5:7]) - 1]} {text[:4]}")
+            self._days[day] = known
+        return known
 
     def _search_text(self, row: int) -> str:
         return "\n".join((self.code(row), *self._names(row))).lower()

@@ -22,7 +22,7 @@ from typing import Any
 from mockserver.apis.mixpeek_render import MigrationRenderer, Vocab
 from mockserver.apis.mixpeek_world import Catalog
 from mockserver.apis.rowindex import FilterIndex, IndexedRows, newest_first, weighted_column
-from mockserver.apis.worldkit import ANCHOR, stable_int
+from mockserver.apis.worldkit import ANCHOR, mix64, stable_int
 
 Doc = dict[str, Any]
 _STATUS_WEIGHTS = {
@@ -62,9 +62,10 @@ class SeededMigrations(IndexedRows):
         # Rows are newest first: row r was created ``gap`` seconds after row r+1, give or take.
         span = max(120 * 86_400, size * 60)
         self._gap = max(2, span // max(1, size))
+        self._salt = stable_int(seed, "jitter")
 
     def created(self, row: int) -> int:
-        return ANCHOR - (row + 1) * self._gap + stable_int(self.seed, "jitter", row) % (self._gap // 2)
+        return ANCHOR - (row + 1) * self._gap + mix64(self._salt, row) % (self._gap // 2)
 
     def _render(self, row: int) -> Doc:
         code = self._status[row]

@@ -26,6 +26,17 @@ def stable_int(*parts: object) -> int:
     return int.from_bytes(hashlib.blake2b(data, digest_size=8).digest(), "big")
 
 
+_MASK = (1 << 64) - 1
+
+
+def mix64(salt: int, value: int) -> int:
+    """A fast 64-bit mix of two integers (splitmix64 finaliser) for per-row jitter in big worlds."""
+    x = (salt ^ (value * 0x9E3779B97F4A7C15)) & _MASK
+    x = ((x ^ (x >> 30)) * 0xBF58476D1CE4E5B9) & _MASK
+    x = ((x ^ (x >> 27)) * 0x94D049BB133111EB) & _MASK
+    return x ^ (x >> 31)
+
+
 def rng(*parts: object) -> random.Random:
     return random.Random(stable_int(*parts))
 
