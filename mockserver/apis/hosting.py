@@ -26,7 +26,7 @@ from typing import Any
 
 from mockserver.apis.hosting_world import CUSTOMERS, ExplicitHosting, HostingRows, SeededHosting
 from mockserver.apis.shapes import Pruner, enum_values, list_property, non_null, response_schema, walk
-from mockserver.apis.worldkit import stable_int
+from mockserver.apis.worldkit import check_state_header, stable_int
 from mockserver.runtime import ApiBackend, Clock, Handler, MockRequest, MockResponse, WorldOptions
 from mockserver.spec import Operation, Spec
 from mockserver.store import open_store
@@ -227,14 +227,7 @@ class HostingBackend:
 
 
 def _check(data: Mapping[str, Any]) -> None:
-    if not isinstance(data, Mapping):
-        raise ValueError("state must be an object")
-    if data.get("api", "hosting") != "hosting":
-        raise ValueError(f"state is for API {data.get('api')!r}, not 'hosting'")
-    for key in ("seed", "world_size"):
-        value = data.get(key)
-        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-            raise ValueError(f"state '{key}' must be a non-negative integer")
+    check_state_header(data, "hosting")
     migrations = data.get("migrations")
     if isinstance(migrations, Mapping):
         if migrations.get("seeded") is not True:

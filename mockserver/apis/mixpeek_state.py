@@ -20,6 +20,7 @@ from mockserver.apis.mixpeek_migrations import SeededMigrations
 from mockserver.apis.mixpeek_namespaces import Namespaces
 from mockserver.apis.mixpeek_world import build_catalog
 from mockserver.apis.rowindex import IndexedRows
+from mockserver.apis.worldkit import check_state_header
 from mockserver.store import Store
 
 FORMAT = 1
@@ -73,13 +74,7 @@ def export_state(store: Store, migrations: IndexedRows, namespaces: Namespaces, 
 
 def check_state(data: Mapping[str, Any]) -> None:
     """Raise ``ValueError`` with a readable message unless ``data`` is an exported Mixpeek state."""
-    if not isinstance(data, Mapping):
-        raise ValueError("state must be an object")
-    if data.get("api", "mixpeek") != "mixpeek":
-        raise ValueError(f"state is for API {data.get('api')!r}, not 'mixpeek'")
-    for key in ("seed", "world_size"):
-        if not isinstance(data.get(key), int) or isinstance(data.get(key), bool) or data[key] < 0:
-            raise ValueError(f"state '{key}' must be a non-negative integer")
+    check_state_header(data, "mixpeek")
     names: set[str] = set()
     ids: set[str] = set()
     for i, ns in enumerate(_list(data, "namespaces")):
