@@ -13,13 +13,15 @@ import json
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 
 from contracts.curl import curl_line
 from contracts.findings import Evidence, Finding
 from mockserver.spec import Operation, Spec
+
+T = TypeVar("T")
 
 
 class _Absent:
@@ -353,6 +355,25 @@ def slots(spec: Spec, op: Operation, pins: Pins) -> Iterator[Slot]:
     for name, schema in (body.get("properties") or {}).items():
         if pins.param("body", name) is None:
             yield Slot("body", name, unwrap(spec, schema), name in required, schema)
+
+
+def probe_slots(
+    ctx: ProbeContext,
+    op: Operation,
+    read: Callable[[dict[str, Any]], T | None],
+    probe: Callable[[ProbeContext, Operation, Exchange, Slot, T], list[Finding]],
+) -> list[Finding]:
+    """``probe`` each slot whose schema ``read`` finds something in (not None, not empty), from the
+    baseline; nothing when the operation has no accepted baseline."""
+    base = ctx.baseline(op)
+    if base is None:
+        return []
+    findings: list[Finding] = []
+    for slot in slots(ctx.spec, op, ctx.pins):
+        found = read(slot.schema)
+        if found:
+            findings += probe(ctx, op, base, slot, found)
+    return findings
 
 
 def baseline_candidates(spec: Spec, op: Operation, pins: Pins) -> Iterator[ProbeRequest]:

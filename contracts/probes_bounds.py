@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from contracts.findings import Finding
-from contracts.probes import Exchange, ProbeContext, ProbeRequest, Slot, Verdict, slots
+from contracts.probes import Exchange, ProbeContext, ProbeRequest, Slot, Verdict, probe_slots
 from mockserver.spec import Operation
 
 FAR = 2**31 - 1
@@ -51,15 +51,7 @@ def spec_bounds(schema: dict[str, Any]) -> Bounds | None:
 
 
 def probe_bounds(ctx: ProbeContext, op: Operation) -> list[Finding]:
-    base = ctx.baseline(op)
-    if base is None:
-        return []
-    findings: list[Finding] = []
-    for slot in slots(ctx.spec, op, ctx.pins):
-        bounds = spec_bounds(slot.schema)
-        if bounds is not None:
-            findings += _probe_slot(ctx, op, base, slot, bounds)
-    return findings
+    return probe_slots(ctx, op, spec_bounds, _probe_slot)
 
 
 def fmt(value: float) -> str:
@@ -234,35 +226,31 @@ def _number(value: Any) -> float | None:
 
 def _outside(sides: list[_Side]) -> Callable[[Any], bool]:
     """Values past the server's tighter bound (the ones it refuses though the spec allows them)."""
-
-    def explains(value: Any) -> bool:
-        number = _number(value)
-        if number is None:
-            return False
-        for side in sides:
-            limit = side.tighter
-            if limit is None:  # refused at the documented bound, but no accepted value to search from
-                limit = side.documented - 1 if side.name == "max" else side.documented + 1
-            if (side.name == "max" and number > limit) or (side.name == "min" and number < limit):
-                return True
-        return False
-
-    return explains
+    return _past_any(sides, _past_tighter)
 
 
 def _beyond_documented(sides: list[_Side]) -> Callable[[Any], bool]:
     """Values past the documented bound that the server's looser bound still lets through."""
+    return _past_any(sides, _past_documented)
 
+
+def _past_any(sides: list[_Side], past: Callable[[_Side, float], bool]) -> Callable[[Any], bool]:
     def explains(value: Any) -> bool:
         number = _number(value)
-        if number is None:
-            return False
-        for side in sides:
-            server = None if side.unbounded else side.looser
-            if side.name == "max" and number > side.documented and (server is None or number <= server):
-                return True
-            if side.name == "min" and number < side.documented and (server is None or number >= server):
-                return True
-        return False
+        return number is not None and any(past(side, number) for side in sides)
 
     return explains
+
+
+def _past_tighter(side: _Side, number: float) -> bool:
+    limit = side.tighter
+    if limit is None:  # refused at the documented bound, but no accepted value to search from
+        limit = side.documented - 1 if side.name == "max" else side.documented + 1
+    return (side.name == "max" and number > limit) or (side.name == "min" and number < limit)
+
+
+def _past_documented(side: _Side, number: float) -> bool:
+    server = None if side.unbounded else side.looser
+    if side.name == "max" and number > side.documented and (server is None or number <= server):
+        return True
+    return side.name == "min" and number < side.documented and (server is None or number >= server)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from contracts.findings import Finding
-from contracts.probes import Exchange, ProbeContext, Slot, Verdict, enum_values, slots
+from contracts.findings import Evidence, Finding
+from contracts.probes import Exchange, ProbeContext, Slot, Verdict, enum_values, probe_slots
 from mockserver.spec import Operation
 
 UNDOCUMENTED = "zz_undocumented_value"
@@ -16,16 +16,24 @@ def joined(values: list[Any]) -> str:
     return ", ".join(str(v) for v in values)
 
 
+def enum_narrowed(
+    op: Operation, slot: Slot, values: list[Any], refused: list[Any], evidence: Evidence
+) -> Finding:
+    """The documented ``values`` at ``slot``, of which the server refuses ``refused``."""
+    return Finding(
+        op.label,
+        "enum-narrowed",
+        slot.label,
+        joined(values),
+        joined([v for v in values if v not in refused]),
+        "breaking",
+        evidence=evidence,
+        message=f"server refuses {joined(refused)}",
+    )
+
+
 def probe_enums(ctx: ProbeContext, op: Operation) -> list[Finding]:
-    base = ctx.baseline(op)
-    if base is None:
-        return []
-    findings: list[Finding] = []
-    for slot in slots(ctx.spec, op, ctx.pins):
-        values = enum_values(slot.schema)
-        if values:
-            findings += _probe_slot(ctx, op, base, slot, values)
-    return findings
+    return probe_slots(ctx, op, enum_values, _probe_slot)
 
 
 def _probe_slot(
@@ -35,17 +43,7 @@ def _probe_slot(
     answers = {str(v): ctx.send(op, base.request.with_slot(slot, v)) for v in values}
     rejected = [v for v in values if answers[str(v)].verdict is Verdict.REFUSED]
     if rejected:
-        accepted = [v for v in values if v not in rejected]
-        finding = Finding(
-            op.label,
-            "enum-narrowed",
-            slot.label,
-            joined(values),
-            joined(accepted),
-            "breaking",
-            evidence=ctx.evidence(answers[str(rejected[0])]),
-            message=f"server refuses {joined(rejected)}",
-        )
+        finding = enum_narrowed(op, slot, values, rejected, ctx.evidence(answers[str(rejected[0])]))
         findings.append(finding)
         refused = {str(v) for v in rejected}
         ctx.explain(finding, lambda value: str(value) in refused)

@@ -1,0 +1,70 @@
+"""Helpers shared by the classifiers: the finding factory and JSON values as findings spell them."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from jsonschema import Draft202012Validator
+
+from contracts.findings import Evidence, Finding, Severity
+from mockserver.spec import Operation, Spec
+
+
+def finding(
+    op: Operation,
+    kind: str,
+    location: str,
+    expected: str,
+    actual: str,
+    severity: Severity,
+    evidence: Evidence,
+    *,
+    message: str = "",
+) -> Finding:
+    return Finding(op.label, kind, location, expected, actual, severity, evidence=evidence, message=message)
+
+
+def valid(spec: Spec, schema: Any, value: Any) -> bool:
+    return bool(Draft202012Validator(spec.rooted(schema if isinstance(schema, dict) else {})).is_valid(value))
+
+
+def coerce(schema: Mapping[str, Any], value: Any) -> Any:
+    """A query or header string read as the scalar its schema declares."""
+    if isinstance(value, str) and schema.get("type") in ("integer", "number", "boolean", "array", "object"):
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    return value
+
+
+def type_name(schema: Any) -> str:
+    if not isinstance(schema, dict):
+        return "any"
+    kind = schema.get("type")
+    if isinstance(kind, list):
+        return " | ".join(str(k) for k in kind)
+    if kind is None and "properties" in schema:
+        return "object"
+    return str(kind) if kind is not None else "any"
+
+
+def json_type(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    return "array" if isinstance(value, list) else "object"
+
+
+def short(value: Any) -> str:
+    text = json.dumps(value, default=str) if not isinstance(value, str) else value
+    return text if len(text) <= 60 else text[:57] + "..."
