@@ -13,10 +13,10 @@ from typing import Any
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError, best_match
 
-from contracts._utils import finding, json_type, short, type_name, valid
+from contracts._utils import finding, short, type_name, valid
 from contracts.findings import Evidence, Finding
 from contracts.probes_enums import joined
-from mockserver.spec import Operation, Spec
+from mockserver.spec import Operation, Spec, json_type
 
 Fields = dict[str, dict[str, Any]]
 """Parent path -> {field name: its property schema (missing) or its value (undocumented)}."""
