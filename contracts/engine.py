@@ -112,7 +112,11 @@ def _load(path: str | Path) -> tuple[Spec, dict[str, Any]]:
 
 
 def _reachable(url: str) -> None:
-    if not url.startswith(("http://", "https://")):
+    try:
+        parsed = httpx.URL(url)
+    except httpx.InvalidURL as exc:
+        raise SetupError(f"--url {url!r} is not a valid URL: {exc}") from None
+    if parsed.scheme not in ("http", "https") or not parsed.host:
         raise SetupError(f"--url must be an http(s) URL, got {url!r}")
     try:
         httpx.get(url, timeout=5.0)

@@ -127,6 +127,10 @@ def test_drift_exits_1_and_writes_json_and_junit(
         (["run", "--spec", "/no/such.yaml", "--url", "http://127.0.0.1:9"], "cannot read file"),
         (["run", "--spec", str(MIXPEEK), "--url", "http://127.0.0.1:9"], "cannot reach"),
         (["run", "--spec", str(MIXPEEK), "--url", "ftp://x"], "http(s) URL"),
+        (["run", "--spec", str(MIXPEEK), "--url", "127.0.0.1:9"], "http(s) URL"),
+        (["run", "--spec", str(MIXPEEK), "--url", "http://"], "http(s) URL"),
+        (["run", "--spec", str(MIXPEEK), "--url", "http://[::1"], "not a valid URL"),
+        (["run", "--spec", str(MIXPEEK), "--url", "http://127.0.0.1:9", "--max-examples", "0"], "at least 1"),
         (
             ["run", "--spec", str(MIXPEEK), "--url", "http://127.0.0.1:9", "--param", "nodot=1"],
             "LOCATION.NAME",
