@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 from contracts.diff import diff_specs
 from contracts.engine import RunOptions, SetupError, run
+from contracts.options import parse_pairs
 from contracts.reporters import FAMILIES, render_console, summarize, write_json, write_junit
 from mockserver.spec import SpecError, load_spec
 
@@ -80,23 +81,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
 
 
-def _pairs(values: Sequence[str], sep: str, flag: str) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for value in values:
-        key, found, rest = value.partition(sep)
-        if not found or not key.strip():
-            wanted = "'K: V'" if sep == ":" else "LOCATION.NAME=VALUE"
-            raise UsageError(f"contracts run: {flag} {value!r}: expected {wanted}")
-        out[key.strip()] = rest.strip()
-    return out
-
-
 def _run(args: argparse.Namespace) -> int:
-    if args.max_examples < 1 or args.workers < 1:
-        raise UsageError("contracts run: --max-examples and --workers must be at least 1")
     options = RunOptions(
-        headers=_pairs(args.header, ":", "--header"),
-        params=_pairs(args.param, "=", "--param"),
+        headers=parse_pairs(args.header, ":", "--header"),
+        params=parse_pairs(args.param, "=", "--param"),
         max_examples=args.max_examples,
         seed=args.seed,
         workers=args.workers,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from contracts.probes import Pins
@@ -26,6 +26,24 @@ class RunOptions:
     closed_schemas: bool = True
     phases: Sequence[str] = PHASES
     probes: bool = True
+
+    def __post_init__(self) -> None:
+        if self.max_examples < 1 or self.workers < 1:
+            raise SetupError(
+                f"max examples and workers must be at least 1, got {self.max_examples} and {self.workers}"
+            )
+
+
+def parse_pairs(values: Iterable[str], sep: str, flag: str) -> dict[str, str]:
+    """``'K: V'`` headers (``sep=":"``) or ``LOCATION.NAME=VALUE`` pins (``sep="="``) as a mapping."""
+    out: dict[str, str] = {}
+    for value in values:
+        key, found, rest = value.partition(sep)
+        if not found or not key.strip():
+            wanted = "'K: V'" if sep == ":" else "LOCATION.NAME=VALUE"
+            raise SetupError(f"{flag} {value!r}: expected {wanted}")
+        out[key.strip()] = rest.strip()
+    return out
 
 
 def parse_pins(headers: Mapping[str, str], params: Mapping[str, str]) -> Pins:

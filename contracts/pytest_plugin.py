@@ -11,7 +11,6 @@ test executes; each test then fails with the findings of its operation and famil
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -55,32 +54,23 @@ class _Suite:
     def result(self) -> RunResult:
         if self._result is None and self._error is None:
             from contracts.engine import RunOptions, SetupError, run
+            from contracts.options import parse_pairs
 
             option = self.config.getoption
             try:
                 options = RunOptions(
-                    headers=_pairs(option("contracts_header"), ":"),
-                    params=_pairs(option("contracts_param"), "="),
+                    headers=parse_pairs(option("contracts_header"), ":", "--contracts-header"),
+                    params=parse_pairs(option("contracts_param"), "=", "--contracts-param"),
                     max_examples=option("contracts_max_examples"),
                     seed=option("contracts_seed"),
                 )
                 self._result = run(option("contracts_spec"), option("contracts_url") or "", options)
-            except (SetupError, ValueError) as exc:
+            except SetupError as exc:
                 self._error = str(exc)
         if self._error is not None:
             pytest.fail(f"contracts: {self._error}", pytrace=False)
         assert self._result is not None
         return self._result
-
-
-def _pairs(values: Iterable[str], sep: str) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for value in values:
-        key, found, rest = value.partition(sep)
-        if not found:
-            raise ValueError(f"{value!r}: expected {'K: V' if sep == ':' else 'LOCATION.NAME=VALUE'}")
-        out[key.strip()] = rest.strip()
-    return out
 
 
 class ContractItem(pytest.Item):

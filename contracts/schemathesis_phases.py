@@ -56,7 +56,7 @@ def _config(url: str, options: RunOptions, seed: int, pins: Pins) -> schemathesi
             "seed": seed,
             "headers": dict(pins.headers),
             "parameters": parameters,
-            "workers": max(1, options.workers),
+            "workers": options.workers,
             "continue-on-failure": True,
             "cache": {"enabled": False},
             "checks": {"enabled": True},
