@@ -70,11 +70,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "run":
             return _run(args)
         return _diff(args)
-    except (UsageError, SetupError, SpecError) as exc:
-        print(f"error: {exc}" if not isinstance(exc, UsageError) else exc, file=sys.stderr)
-        return EXIT_USAGE
-    except OSError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+    except (UsageError, SetupError, SpecError, OSError) as exc:
+        print(exc if isinstance(exc, UsageError) else f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
@@ -103,8 +100,9 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _diff(args: argparse.Namespace) -> int:
-    findings = diff_specs(load_spec(args.old), load_spec(args.new))
-    summary = summarize(findings, operations=len(load_spec(args.old).operations), requests=0)
+    old = load_spec(args.old)
+    findings = diff_specs(old, load_spec(args.new))
+    summary = summarize(findings, operations=len(old.operations), requests=0)
     if args.json:
         write_json(args.json, findings, summary)
     print(render_console(findings, summary))
