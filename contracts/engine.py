@@ -59,10 +59,13 @@ PROBES: tuple[tuple[str, Callable[[ProbeContext, Operation], list[Finding]]], ..
 @dataclass(frozen=True, slots=True)
 class RunResult:
     findings: list[Finding]
-    operations: int
     requests: int
     seed: int = 0
-    labels: tuple[str, ...] = ()
+    labels: tuple[str, ...] = ()  # the spec's operations, in order
+
+    @property
+    def operations(self) -> int:
+        return len(self.labels)
 
 
 def run(
@@ -92,9 +95,7 @@ def run(
         target.close()
     result = dedupe(sorted(findings, key=_rank))
     say(f"done: {len(result)} finding(s), {sent + target.requests} requests")
-    return RunResult(
-        result, len(spec.operations), sent + target.requests, seed, tuple(o.label for o in spec.operations)
-    )
+    return RunResult(result, sent + target.requests, seed, tuple(o.label for o in spec.operations))
 
 
 def _rank(finding: Finding) -> tuple[int, int]:

@@ -52,7 +52,7 @@ def test_flags_map_to_run_options(
 
     def fake_run(spec: str, url: str, options: RunOptions, progress: Any) -> RunResult:
         calls.append((spec, url, options))
-        return RunResult([], 1, 0, 9, ("GET /x",))
+        return RunResult([], 0, 9, ("GET /x",))
 
     monkeypatch.setattr(cli, "run", fake_run)
     code = cli.main(
