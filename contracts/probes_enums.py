@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from contracts.findings import Evidence, Finding
-from contracts.probes import Exchange, ProbeContext, Slot, Verdict, enum_values, probe_slots
+from contracts.probes import Exchange, ProbeContext, Slot, Verdict, probe_slots
+from contracts.samples import enum_values
 from mockserver.spec import Operation
 
 UNDOCUMENTED = "zz_undocumented_value"

@@ -7,8 +7,9 @@ from collections.abc import Iterator
 from typing import Any
 
 from contracts.findings import Finding
-from contracts.probes import ProbeContext, Slot, Verdict, enum_values, slots, unwrap
+from contracts.probes import ProbeContext, Slot, Verdict, slots
 from contracts.probes_pagination import OFFSET_NAMES, PAGE_NAMES, SIZE_NAMES, items_of, listing
+from contracts.samples import enum_values, unwrap
 from mockserver.spec import Operation
 
 MAX_VALUES = 3

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from contracts.findings import Finding
-from contracts.probes import Exchange, ProbeContext, ProbeRequest, Slot, Verdict, slots, unwrap
+from contracts.probes import Exchange, ProbeContext, ProbeRequest, Slot, Verdict, slots
+from contracts.samples import unwrap
 from mockserver.spec import Operation
 
 ITEM_FIELDS = ("results", "items", "data", "resources", "records", "entries")

@@ -23,11 +23,11 @@ from contracts.probes import (
     ProbeContext,
     Slot,
     Verdict,
-    enum_values,
     slots,
 )
 from contracts.probes_bounds import fmt, spec_bounds
 from contracts.probes_enums import enum_narrowed
+from contracts.samples import enum_values
 from mockserver.spec import Operation, Spec
 
 Isolate = Callable[[Operation, Slot, Any], "tuple[Verdict, Evidence] | None"]
