@@ -25,7 +25,7 @@ from contracts.response_checks import RESPONSE_CHECKS, header_mismatch
 from contracts.response_drift import response_drift
 from mockserver.spec import Operation, Spec
 
-__all__ = ["Classifier", "Isolate", "Observation", "dedupe", "response_drift"]
+__all__ = ["Classifier", "dedupe"]
 
 
 @dataclass(slots=True)

@@ -21,7 +21,7 @@ import yaml
 from contracts.classify import Classifier, dedupe
 from contracts.closing import close_response_schemas
 from contracts.findings import KINDS, Finding
-from contracts.options import PARAM_LOCATIONS, Progress, RunOptions, SetupError, parse_pins
+from contracts.options import Progress, RunOptions, SetupError, parse_pins
 from contracts.probes import ProbeContext, Target
 from contracts.probes_auth import probe_auth
 from contracts.probes_bounds import probe_bounds
@@ -33,19 +33,7 @@ from contracts.response_checks import server_error
 from contracts.schemathesis_phases import run_schemathesis
 from mockserver.spec import Operation, Spec, SpecError, load_spec, parse_spec
 
-__all__ = [
-    "PARAM_LOCATIONS",
-    "PROBES",
-    "Progress",
-    "RunOptions",
-    "RunResult",
-    "SetupError",
-    "close_response_schemas",
-    "parse_pins",
-    "run",
-    "run_probes",
-    "run_schemathesis",
-]
+__all__ = ["PROBES", "Progress", "RunOptions", "RunResult", "SetupError", "run", "run_probes"]
 
 PROBES: tuple[tuple[str, Callable[[ProbeContext, Operation], list[Finding]]], ...] = (
     ("auth", probe_auth),

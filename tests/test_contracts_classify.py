@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from contracts.classify import dedupe, response_drift
-from contracts.engine import close_response_schemas
+from contracts.classify import dedupe
+from contracts.closing import close_response_schemas
 from contracts.findings import Evidence, Finding
+from contracts.response_drift import response_drift
 from mockserver.spec import Spec, parse_spec
 
 EVIDENCE = Evidence(curl="curl http://x", seed=1)
