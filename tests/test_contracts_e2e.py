@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import subprocess
 import sys
 import time
@@ -18,12 +17,6 @@ ROOT = Path(__file__).resolve().parent.parent
 MIXPEEK = ROOT / "spec" / "mixpeek.yaml"
 HOSTING = ROOT / "spec" / "hosting.yaml"
 DOCS = ROOT / "spec" / "variants" / "mixpeek-docs.yaml"
-
-try:
-    MOCK_MISSING = importlib.util.find_spec("mockserver.app") is None
-except ImportError:
-    MOCK_MISSING = True
-pytestmark = pytest.mark.skipif(MOCK_MISSING, reason="mockserver.app is not importable yet")
 
 
 def _serve(*specs: Path) -> Iterator[str]:

@@ -473,7 +473,6 @@ def test_openapi_30_nullable() -> None:
     ]
 
 
-@pytest.mark.skipif(not MIXPEEK_DOCS.exists(), reason="bundled Mixpeek specs not written yet")
 def test_mixpeek_docs_drift() -> None:
     findings = diff_specs(load_spec(MIXPEEK), load_spec(MIXPEEK_DOCS))
     assert sorted(
