@@ -11,6 +11,20 @@ from jsonschema import Draft202012Validator
 from contracts.findings import Evidence, Finding, Severity
 from mockserver.spec import Operation, Spec
 
+BOUND_LABELS: dict[str, str] = {
+    "minimum": "min",
+    "exclusiveMinimum": "exclusiveMin",
+    "maximum": "max",
+    "exclusiveMaximum": "exclusiveMax",
+    "minLength": "minLength",
+    "maxLength": "maxLength",
+    "minItems": "minItems",
+    "maxItems": "maxItems",
+    "minProperties": "minProperties",
+    "maxProperties": "maxProperties",
+}
+"""JSON Schema bound keyword -> its name in findings ("max 1000"), for the run and the diff alike."""
+
 
 def finding(
     op: Operation,

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from contracts._utils import BOUND_LABELS
 from contracts.diff_open import describe, open_schema, shape_of, types_of
 from contracts.findings import Severity
 from mockserver.spec import Spec
@@ -21,17 +22,8 @@ Side = Literal["request", "response"]
 Cause = tuple[str, ...]
 
 # (keyword, label, True for an upper bound)
-_BOUNDS: tuple[tuple[str, str, bool], ...] = (
-    ("minimum", "min", False),
-    ("exclusiveMinimum", "exclusiveMin", False),
-    ("maximum", "max", True),
-    ("exclusiveMaximum", "exclusiveMax", True),
-    ("minLength", "minLength", False),
-    ("maxLength", "maxLength", True),
-    ("minItems", "minItems", False),
-    ("maxItems", "maxItems", True),
-    ("minProperties", "minProperties", False),
-    ("maxProperties", "maxProperties", True),
+_BOUNDS: tuple[tuple[str, str, bool], ...] = tuple(
+    (keyword, label, label.startswith(("max", "exclusiveMax"))) for keyword, label in BOUND_LABELS.items()
 )
 
 

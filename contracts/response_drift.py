@@ -13,24 +13,13 @@ from typing import Any
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError, best_match
 
-from contracts._utils import finding, short, type_name, valid
+from contracts._utils import BOUND_LABELS, finding, short, type_name, valid
 from contracts.findings import Evidence, Finding
 from contracts.probes_enums import joined
 from mockserver.spec import Operation, Spec, json_type
 
 Fields = dict[str, dict[str, Any]]
 """Parent path -> {field name: its property schema (missing) or its value (undocumented)}."""
-
-_BOUND_KEYWORDS = (
-    "maximum",
-    "minimum",
-    "exclusiveMaximum",
-    "exclusiveMinimum",
-    "maxLength",
-    "minLength",
-    "maxItems",
-    "minItems",
-)
 
 
 def response_drift(
@@ -104,8 +93,8 @@ def _value_finding(
     if error.validator == "enum":
         expected = joined(list(error.validator_value))
         return finding(op, "enum-undeclared", where, expected, short(instance), "breaking", evidence)
-    if error.validator in _BOUND_KEYWORDS:
-        expected = f"{error.validator} {error.validator_value}"
+    if error.validator in BOUND_LABELS:
+        expected = f"{BOUND_LABELS[error.validator]} {error.validator_value}"
         return finding(op, "bound-looser", where, expected, short(instance), "warning", evidence)
     return finding(
         op,

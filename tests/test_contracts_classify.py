@@ -17,7 +17,7 @@ PAGE = {
     "required": ["results", "total"],
     "properties": {
         "results": {"type": "array", "items": {"$ref": "#/components/schemas/Item"}},
-        "total": {"type": "integer"},
+        "total": {"type": "integer", "maximum": 100},
     },
 }
 DOC: dict[str, Any] = {
@@ -79,6 +79,12 @@ def test_nested_values_are_named_by_their_path() -> None:
     assert _drift(body) == {
         ("type-mismatch", "response.body.results[].id", "string", "integer"),
         ("enum-undeclared", "response.body.results[].state", "on, off", "broken"),
+    }
+
+
+def test_a_value_past_a_response_bound_is_named_as_the_diff_names_it() -> None:
+    assert _drift({"results": [], "total": 101}) == {
+        ("bound-looser", "response.body.total", "max 100", "101")
     }
 
 
