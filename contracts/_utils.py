@@ -1,4 +1,4 @@
-"""Helpers shared by the classifiers: the finding factory and JSON values as findings spell them."""
+"""Helpers shared by the classifiers and the diff: findings, bound and credential names, JSON values."""
 
 from __future__ import annotations
 
@@ -68,3 +68,14 @@ def type_name(schema: Any) -> str:
 def short(value: Any) -> str:
     text = json.dumps(value, default=str) if not isinstance(value, str) else value
     return text if len(text) <= 60 else text[:57] + "..."
+
+
+def credential_location(spec: Spec, scheme_name: str) -> str:
+    """Where scheme ``scheme_name`` carries its credential (``request.header.authorization``)."""
+    scheme = spec.security_schemes.get(scheme_name, {})
+    if scheme.get("type") == "apiKey" and scheme.get("in") in ("header", "query", "cookie"):
+        name = str(scheme.get("name", scheme_name))
+        return f"request.{scheme['in']}.{name.lower() if scheme['in'] == 'header' else name}"
+    if scheme.get("type") in ("http", "oauth2", "openIdConnect"):
+        return "request.header.authorization"
+    return "request.security"

@@ -69,6 +69,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from contracts._utils import credential_location
 from contracts.diff_schema import Change, Frame, SchemaDiff, Side
 from contracts.findings import Evidence, Finding, Severity
 from mockserver.spec import Operation, Parameter, RequestBody, ResponseSpec, Spec
@@ -139,15 +140,15 @@ class _SpecDiff:
     def security(self, old: Operation, new: Operation, scope: Frame) -> Iterator[Change]:
         before, after = _required_schemes(old), _required_schemes(new)
         if before and not after:
-            at = _credential_location(self.old, before[0])
+            at = credential_location(self.old, before[0])
             yield _change("auth-not-enforced", at, " or ".join(before), "none", "breaking", scope, "request")
         elif after and not before:
-            at = _credential_location(self.new, after[0])
+            at = credential_location(self.new, after[0])
             yield _change("bound-tighter", at, "none", " or ".join(after), "breaking", scope, "request")
         elif before and after:
-            accepted = {_credential_location(self.new, name) for name in after}
-            if not any(_credential_location(self.old, name) in accepted for name in before):
-                at = _credential_location(self.new, after[0])
+            accepted = {credential_location(self.new, name) for name in after}
+            if not any(credential_location(self.old, name) in accepted for name in before):
+                at = credential_location(self.new, after[0])
                 expected, actual = " or ".join(before), " or ".join(after)
                 yield _change("bound-tighter", at, expected, actual, "breaking", scope, "request")
 
@@ -299,13 +300,3 @@ def _required_schemes(op: Operation) -> list[str]:
     if not op.security or any(not requirement for requirement in op.security):
         return []
     return [name for requirement in op.security for name in requirement]
-
-
-def _credential_location(spec: Spec, scheme_name: str) -> str:
-    scheme = spec.security_schemes.get(scheme_name, {})
-    if scheme.get("type") == "apiKey" and scheme.get("in") in ("header", "query", "cookie"):
-        name = str(scheme.get("name", scheme_name))
-        return f"request.{scheme['in']}.{name.lower() if scheme['in'] == 'header' else name}"
-    if scheme.get("type") in ("http", "oauth2", "openIdConnect"):
-        return "request.header.authorization"
-    return "request.security"

@@ -12,7 +12,7 @@ import json
 from collections.abc import Callable
 from typing import Any, Protocol
 
-from contracts._utils import coerce, finding, short, valid
+from contracts._utils import coerce, credential_location, finding, short, valid
 from contracts.findings import Evidence, Finding
 from contracts.observation import Observation
 from contracts.probes import (
@@ -78,12 +78,8 @@ def _ignored_auth(ctx: RequestContext, op: Operation, obs: Observation) -> list[
 
 
 def _auth(ctx: RequestContext, op: Operation, obs: Observation) -> list[Finding]:
-    scheme = next(iter(op.security[0]), "") if op.security else ""
-    declared = ctx.spec.security_schemes.get(scheme, {})
-    api_key = declared.get("type") == "apiKey"
-    name = str(declared.get("name", "Authorization")) if api_key else "Authorization"
-    where = str(declared.get("in", "header")) if api_key else "header"
-    location = f"request.{where}.{name.lower() if where == 'header' else name}"
+    scheme = next(iter(op.security[0]), None) if op.security else None
+    location = credential_location(ctx.spec, scheme) if scheme else "request.header.authorization"
     return [
         finding(op, "auth-not-enforced", location, "401 or 403", str(obs.status), "breaking", obs.evidence)
     ]
