@@ -254,6 +254,13 @@ def test_export_import_round_trips_and_rejects_bad_data() -> None:
         ({**state, "namespaces": [{"namespace_id": 3}]}, "namespaces[0].namespace_id"),
         ({**state, "migrations": [{"status": "draft"}]}, "migrations[0]"),
         ({**state, "collections": [{"collection_id": "col_x", "_namespace_id": "ns_nope"}]}, "_namespace_id"),
+        ({**state, "collections": state["collections"][:1] * 2}, "collections[1]' repeats"),
+        ({**state, "collections": [{**state["collections"][0], "document_count": "9"}]}, "document_count"),
+        (
+            {**state, "collections": [{**state["collections"][0], "cluster_applications": [{}]}]},
+            "cluster_applications",
+        ),
+        ({**state, "migrations": state["migrations"][:1] * 2}, "migrations[1]' repeats"),
     ]:
         with pytest.raises(ValueError, match=words.replace("[", r"\[").replace("]", r"\]")):
             other.backend.import_state(bad)

@@ -73,45 +73,103 @@ def export_state(store: Store, migrations: IndexedRows, namespaces: Namespaces, 
 
 
 def check_state(data: Mapping[str, Any]) -> None:
-    """Raise ``ValueError`` with a readable message unless ``data`` is an exported Mixpeek state."""
+    """Raise ``ValueError`` with a readable message unless ``data`` is an exported Mixpeek state.
+
+    Everything the handlers later read from a stored document is checked here, so an accepted
+    import can never make a later request fail.
+    """
     check_state_header(data, "mixpeek")
     names: set[str] = set()
     ids: set[str] = set()
     for i, ns in enumerate(_list(data, "namespaces")):
-        for key in ("namespace_id", "namespace_name"):
-            if not isinstance(ns.get(key), str) or not ns[key]:
-                raise ValueError(f"state 'namespaces[{i}].{key}' must be a non-empty string")
-        for key in ("_bucket_ids", "_taxonomy_ids", "_retriever_ids"):
-            if not isinstance(ns.get(key, []), list):
-                raise ValueError(f"state 'namespaces[{i}].{key}' must be a list")
+        _check_namespace(ns, f"namespaces[{i}]")
         if ns["namespace_name"] in names or ns["namespace_id"] in ids:
             raise ValueError(f"state 'namespaces[{i}]' repeats a namespace name or id")
         names.add(ns["namespace_name"])
         ids.add(ns["namespace_id"])
+    collection_ids: set[str] = set()
     for i, col in enumerate(_list(data, "collections")):
-        if not isinstance(col.get("collection_id"), str):
-            raise ValueError(f"state 'collections[{i}].collection_id' must be a string")
+        _check_collection(col, f"collections[{i}]")
         if col.get("_namespace_id") not in ids:
             raise ValueError(f"state 'collections[{i}]._namespace_id' names no namespace of the state")
+        if col["collection_id"] in collection_ids:
+            raise ValueError(f"state 'collections[{i}]' repeats collection id {col['collection_id']!r}")
+        collection_ids.add(col["collection_id"])
     migrations = data.get("migrations")
     if isinstance(migrations, Mapping):
         if migrations.get("seeded") is not True:
             raise ValueError("state 'migrations' must be a list of documents or {\"seeded\": true}")
         return
+    migration_ids: set[str] = set()
     for i, doc in enumerate(_list(data, "migrations")):
-        config = doc.get("config")
-        if not (
-            isinstance(doc.get("migration_id"), str)
-            and isinstance(doc.get("status"), str)
-            and isinstance(doc.get("created_at"), str)
-            and isinstance(config, Mapping)
-            and isinstance(config.get("migration_type"), str)
-            and isinstance(config.get("source_namespace_id"), str)
-        ):
-            raise ValueError(
-                f"state 'migrations[{i}]' needs migration_id, status, created_at and "
-                "config.migration_type / config.source_namespace_id strings"
-            )
+        _check_migration(doc, f"migrations[{i}]")
+        if doc["migration_id"] in migration_ids:
+            raise ValueError(f"state 'migrations[{i}]' repeats migration id {doc['migration_id']!r}")
+        migration_ids.add(doc["migration_id"])
+
+
+def _check_namespace(ns: Mapping[str, Any], where: str) -> None:
+    for key in ("namespace_id", "namespace_name"):
+        if not isinstance(ns.get(key), str) or not ns[key]:
+            raise ValueError(f"state '{where}.{key}' must be a non-empty string")
+    for key in ("_bucket_ids", "_taxonomy_ids", "_retriever_ids"):
+        value = ns.get(key)
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ValueError(f"state '{where}.{key}' must be a list of strings")
+    _check_count(ns, "object_count", where)
+    clone = ns.get("_clone")
+    if clone is None:
+        return
+    if not (
+        isinstance(clone, Mapping)
+        and _is_number(clone.get("ready_at"))
+        and isinstance(clone.get("source_namespace_id"), str)
+        and isinstance(clone.get("task_id"), str)
+        and "cloned_resources" in clone
+    ):
+        raise ValueError(
+            f"state '{where}._clone' must be an object with a numeric ready_at, string "
+            "source_namespace_id and task_id, and cloned_resources"
+        )
+
+
+def _check_collection(col: Mapping[str, Any], where: str) -> None:
+    if not isinstance(col.get("collection_id"), str):
+        raise ValueError(f"state '{where}.collection_id' must be a string")
+    for key in ("document_count", "taxonomy_count", "retriever_count"):
+        _check_count(col, key, where)
+    clusters = col.get("cluster_applications")
+    if clusters is not None and not (
+        isinstance(clusters, list)
+        and all(isinstance(a, Mapping) and isinstance(a.get("cluster_id"), str) for a in clusters)
+    ):
+        raise ValueError(f"state '{where}.cluster_applications' must be null or objects with a cluster_id")
+
+
+def _check_migration(doc: Mapping[str, Any], where: str) -> None:
+    config = doc.get("config")
+    if not (
+        isinstance(doc.get("migration_id"), str)
+        and isinstance(doc.get("status"), str)
+        and isinstance(doc.get("created_at"), str)
+        and isinstance(config, Mapping)
+        and isinstance(config.get("migration_type"), str)
+        and isinstance(config.get("source_namespace_id"), str)
+    ):
+        raise ValueError(
+            f"state '{where}' needs migration_id, status, created_at and "
+            "config.migration_type / config.source_namespace_id strings"
+        )
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _check_count(doc: Mapping[str, Any], key: str, where: str) -> None:
+    value = doc.get(key)
+    if value is not None and not (isinstance(value, int) and not isinstance(value, bool)):
+        raise ValueError(f"state '{where}.{key}' must be an integer or null")
 
 
 def _list(data: Mapping[str, Any], key: str) -> list[dict[str, Any]]:
