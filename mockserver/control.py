@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hmac
 import ipaddress
+import logging
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -20,6 +21,8 @@ from mockserver.runtime import MockResponse
 
 if TYPE_CHECKING:
     from mockserver.app import MockApp
+
+log = logging.getLogger("mockserver")
 
 ENDPOINTS = {
     "GET /_mock/health": "liveness and the specs served",
@@ -82,6 +85,9 @@ class ControlPlane:
             return self._route(method, path.rstrip("/"), query, body)
         except MockError as error:
             return _problem(error)
+        except Exception:  # a bug here must answer problem+json, as the API routes do, not drop the line
+            log.exception("unhandled error in the control plane: %s %s", method, path)
+            return _problem(MockError(500, "The control plane failed to serve this request"))
 
     def _authorize(self, headers: Mapping[str, str], client: str | None) -> None:
         if _loopback(client):

@@ -67,6 +67,32 @@ def test_bad_imports_are_refused_and_change_nothing(mock: httpx.Client, body: by
     assert mock.get("/_mock/state").json() == before
 
 
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("_clone", {"ready_at": "soon"}),
+        ("_bucket_ids", None),
+        ("_taxonomy_ids", [{"id": 1}]),
+        ("object_count", "many"),
+    ],
+)
+def test_imports_that_later_requests_could_not_serve_are_refused(
+    mock: httpx.Client, field: str, value: Any
+) -> None:
+    before = mock.get("/_mock/state").json()
+    state = orjson.loads(orjson.dumps(before))
+    namespace = state["apis"]["Mixpeek API"]["namespaces"][0]
+    namespace[field] = value
+    response = mock.put("/_mock/state", json=state)
+    assert response.status_code == 422, response.text
+    assert field in response.json()["detail"]
+    assert mock.get("/_mock/state").json() == before
+    listed = mock.post(
+        "/v1/collections/list", headers={**BEARER, "X-Namespace": namespace["namespace_id"]}, json={}
+    )
+    assert listed.status_code == 200
+
+
 def test_clock_drives_the_clone_lifecycle(mock: httpx.Client) -> None:
     source = _namespace(mock)
     cloned = mock.post(CLONE.format(source["namespace_id"]), headers=BEARER, json={"namespace_name": "later"})
@@ -168,3 +194,17 @@ def test_control_errors_are_problem_json(mock: httpx.Client) -> None:
     assert response.status_code == 400
     problem = orjson.loads(response.content)
     assert problem["status"] == 400 and problem["title"] == "Bad request"
+
+
+def test_a_failing_control_endpoint_answers_problem_json(caplog: pytest.LogCaptureFixture) -> None:
+    app = create_app(Config())
+    backend = next(iter(app.catalog.backends.values()))
+
+    def broken() -> dict[str, Any]:
+        raise RuntimeError("boom")
+
+    backend.export_state = broken  # type: ignore[method-assign]
+    response = app.control.handle("GET", "/_mock/state", {}, {}, b"", "127.0.0.1")
+    assert response.status == 500 and response.content_type == "application/problem+json"
+    assert response.body["status"] == 500
+    assert "boom" in caplog.text
