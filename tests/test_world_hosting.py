@@ -140,6 +140,16 @@ def test_users_see_one_customer_and_may_not_filter_by_customer() -> None:
     }
 
 
+def test_admin_customer_code_names_a_customer_or_nobody() -> None:
+    w = _hosting(2)
+    everything = _get(w, per=1000).body["pagination"]["total"]
+    acme = _get(w, customer_code="acme", per=1000).body
+    assert acme["pagination"]["total"] == sum(1 for m in _everything(w) if m["owner"] == "ACME") > 0
+    assert acme["pagination"]["total"] < everything
+    for nobody in ("NOBODY", "None", ""):
+        assert _get(w, customer_code=nobody).body["pagination"]["total"] == 0, nobody
+
+
 def test_defaults_and_huge_values() -> None:
     w = _hosting()
     body = _get(w).body

@@ -177,7 +177,7 @@ class HostingBackend:
                     ],
                 },
             )
-        owner = self._customer(str(customer_code)) if role == "admin" else self._customer_of(request, role)
+        owner = self._customer(customer_code) if role == "admin" else self._customer_of(request, role)
         status = query.get("status")
         page = int(query.get("page") or self._default("page", 1))
         per = int(query.get("per") or self._default("per", 25))
@@ -205,7 +205,7 @@ class HostingBackend:
 
     def _customer(self, code: str | None) -> str | None:
         """The owner value for ``code`` (case-insensitive); ``""`` when no customer has it."""
-        if code is None or code == "None":
+        if code is None:
             return None
         for owner in self.rows.values[1]:
             if owner.lower() == code.lower():
