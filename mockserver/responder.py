@@ -23,6 +23,7 @@ from mockserver.spec import MediaType, Operation, Spec
 from mockserver.validation import compile_schema
 
 _CACHE_SIZE = 2048
+_STRING: dict[str, Any] = {"type": "string"}  # one object: fakes cache preparation by schema identity
 
 
 def fingerprint(values: Mapping[str, Any], body: Any) -> str:
@@ -65,6 +66,7 @@ class Responder:
         self.errors = errors
         self._cache: OrderedDict[tuple[Any, ...], bytes] = OrderedDict()
         self._echo: dict[tuple[str, str, str], jsonschema_rs.Validator | None] = {}
+        self._header_values: dict[tuple[str, int], dict[str, str]] = {}
 
     def respond(
         self,
@@ -79,11 +81,7 @@ class Responder:
         if response is None:
             documented = ", ".join(map(str, op.documented_statuses())) or "none"
             raise MockError(400, f"{op.label} does not document status {status}; documented: {documented}")
-        headers = {
-            name: self._header(op, status, name, schema)
-            for name, schema in response.headers.items()
-            if name.lower() not in ("content-type", "content-length")
-        }
+        headers = self._headers(op, status, response.headers)
         chosen = pick_media(response.content, accept)
         if chosen is None:
             return MockResponse(status, None, headers=headers, content_type=None)
@@ -161,8 +159,24 @@ class Responder:
                 generated[name] = value
         return generated
 
+    def _headers(
+        self, op: Operation, status: int, declared: Mapping[str, Mapping[str, Any]]
+    ) -> dict[str, str]:
+        """The documented response headers; they depend on nothing in the request, so each
+        (operation, status) is generated once."""
+        key = (op.operation_id, status)
+        values = self._header_values.get(key)
+        if values is None:
+            values = {
+                name: self._header(op, status, name, header)
+                for name, header in declared.items()
+                if name.lower() not in ("content-type", "content-length")
+            }
+            self._header_values[key] = values
+        return dict(values)
+
     def _header(self, op: Operation, status: int, name: str, header: Mapping[str, Any]) -> str:
-        schema = header.get("schema") or {"type": "string"}
+        schema = header.get("schema") or _STRING
         value = self.fakes.generate(schema, stable_seed(self.seed, op.operation_id, status, name), name=name)
         if isinstance(value, bool):
             return "true" if value else "false"
