@@ -265,10 +265,8 @@ class MockApp:
     def _role(self, served: ServedSpec, credential: str) -> str | None:
         """A stateful API decides who its users are; a generic one accepts any credential until
         ``--token`` registers some."""
-        role_for = getattr(served.backend, "role_for", None)
-        if role_for is not None:
-            role: str | None = role_for(credential)
-            return role
+        if served.backend is not None:
+            return served.backend.role_for(credential)
         if self.config.tokens:
             return self.config.tokens.get(credential)
         return "user"

@@ -26,13 +26,12 @@ from typing import Any
 
 from mockserver.apis.hosting_world import CUSTOMERS, ExplicitHosting, HostingRows, SeededHosting
 from mockserver.apis.shapes import Pruner, enum_values, list_property, non_null, response_schema, walk
-from mockserver.apis.worldkit import check_state_header, stable_int
+from mockserver.apis.worldkit import check_state_header, role_for, stable_int, world_size
 from mockserver.runtime import ApiBackend, Clock, Handler, MockRequest, MockResponse, WorldOptions
 from mockserver.spec import Operation, Spec
 from mockserver.store import open_store
 
 LIST = ("GET", "/api/migrations")
-DEFAULT_WORLD_SIZE = 80
 EXPORT_LIMIT = 20_000
 INT32_MAX = 2**31 - 1
 _TOKEN = re.compile(r"tok_[A-Za-z0-9_\-]+")
@@ -83,7 +82,7 @@ class HostingBackend:
         self.store = open_store(options.state_file, "hosting")
         with self.store.transaction():
             if self.store.get_meta("seed") is None:
-                self._seed_meta(options.seed, _size(options.world_size))
+                self._seed_meta(options.seed, world_size(options.world_size))
         self._generation = -1
         self._seeded: dict[tuple[int, int], SeededHosting] = {}
         self._sync()
@@ -113,7 +112,7 @@ class HostingBackend:
     def reset(self) -> None:
         with self.store.transaction():
             self.store.reset()
-            self._seed_meta(self.options.seed, _size(self.options.world_size))
+            self._seed_meta(self.options.seed, world_size(self.options.world_size))
         self._sync()
 
     def export_state(self) -> dict[str, Any]:
@@ -153,10 +152,7 @@ class HostingBackend:
     def role_for(self, credential: str) -> str | None:
         """A token registered with ``--token ROLE:TOKEN`` has its role; any other ``tok_…`` token is
         a ``user``; anything else is refused (401)."""
-        registered = self.options.tokens.get(credential)
-        if registered is not None:
-            return registered
-        return "user" if _TOKEN.fullmatch(credential) else None
+        return role_for(self.options.tokens, _TOKEN, credential)
 
     # -- handler ---------------------------------------------------------------------------
     def handlers(self) -> Mapping[str, Handler]:
@@ -246,7 +242,3 @@ def _check(data: Mapping[str, Any]) -> None:
         if doc["code"] in codes:
             raise ValueError(f"state 'migrations[{i}]' repeats code {doc['code']!r}")
         codes.add(doc["code"])
-
-
-def _size(world_size: int | None) -> int:
-    return DEFAULT_WORLD_SIZE if world_size is None else world_size

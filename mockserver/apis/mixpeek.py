@@ -32,6 +32,7 @@ from mockserver.apis.mixpeek_state import check_state, export_state, import_stat
 from mockserver.apis.mixpeek_world import build_catalog
 from mockserver.apis.rowindex import IndexedRows
 from mockserver.apis.shapes import Pruner, enum_values, list_property, non_null, response_schema, walk
+from mockserver.apis.worldkit import role_for, world_size
 from mockserver.runtime import ApiBackend, Clock, Handler, MockRequest, MockResponse, WorldOptions
 from mockserver.spec import Operation, Spec
 from mockserver.store import open_store
@@ -39,7 +40,6 @@ from mockserver.store import open_store
 MIGRATIONS = ("POST", "/v1/namespaces/migrations/list")
 CLONE = ("POST", "/v1/namespaces/{namespace_identifier}/clone")
 COLLECTIONS = ("POST", "/v1/collections/list")
-DEFAULT_WORLD_SIZE = 80
 EXPORT_LIMIT = 20_000
 INT64_MAX = 2**63 - 1
 _API_KEY = re.compile(r"sk(_[A-Za-z0-9_\-]*)?")
@@ -109,7 +109,7 @@ class MixpeekBackend:
         self.store = open_store(options.state_file, "mixpeek")
         with self.store.transaction():
             if self.store.get_meta("seed") is None:  # an existing state file is loaded, not re-seeded
-                seed_store(self.store, options.seed, _size(options.world_size))
+                seed_store(self.store, options.seed, world_size(options.world_size))
         self._generation = -1
         self._seeded_cache: dict[tuple[int, int], SeededMigrations] = {}
         self._sync()
@@ -165,7 +165,7 @@ class MixpeekBackend:
     def reset(self) -> None:
         with self.store.transaction():
             self.store.reset()
-            seed_store(self.store, self.options.seed, _size(self.options.world_size))
+            seed_store(self.store, self.options.seed, world_size(self.options.world_size))
         self._sync()
 
     def export_state(self) -> dict[str, Any]:
@@ -181,10 +181,7 @@ class MixpeekBackend:
     def role_for(self, credential: str) -> str | None:
         """A token registered with ``--token ROLE:TOKEN`` has its role; any other key in Mixpeek's
         documented format (``sk_…``) is a ``user``; anything else is refused (401)."""
-        registered = self.options.tokens.get(credential)
-        if registered is not None:
-            return registered
-        return "user" if _API_KEY.fullmatch(credential) else None
+        return role_for(self.options.tokens, _API_KEY, credential)
 
     # -- handlers --------------------------------------------------------------------------
     def handlers(self) -> Mapping[str, Handler]:
@@ -259,7 +256,3 @@ class MixpeekBackend:
         except FilterError as exc:
             return MockResponse(422, {"detail": [exc.as_fastapi()]})
         return MockResponse(200, self._emit(self.ops[COLLECTIONS], payload))
-
-
-def _size(world_size: int | None) -> int:
-    return DEFAULT_WORLD_SIZE if world_size is None else world_size

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import random
+import re
 import time
 from collections.abc import Mapping, Sequence
 from typing import Any, TypeVar
@@ -16,6 +17,7 @@ T = TypeVar("T")
 
 # The seeded worlds' "now": fixed so that the same seed gives byte-identical exports.
 ANCHOR = 1_748_779_200  # 2025-06-01T12:00:00Z
+DEFAULT_WORLD_SIZE = 80  # migrations per bundled API when --world-size is not given
 
 _ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789"
 
@@ -85,3 +87,17 @@ def check_state_header(data: Mapping[str, Any], api: str) -> None:
         value = data.get(key)
         if not isinstance(value, int) or isinstance(value, bool) or value < 0:
             raise ValueError(f"state '{key}' must be a non-negative integer")
+
+
+def world_size(requested: int | None) -> int:
+    """``--world-size``, or :data:`DEFAULT_WORLD_SIZE` when it was not given."""
+    return DEFAULT_WORLD_SIZE if requested is None else requested
+
+
+def role_for(tokens: Mapping[str, str], documented: re.Pattern[str], credential: str) -> str | None:
+    """A token registered with ``--token ROLE:TOKEN`` has its role; any other credential in the
+    API's ``documented`` format is a ``user``; anything else is refused (``None``: 401)."""
+    registered = tokens.get(credential)
+    if registered is not None:
+        return registered
+    return "user" if documented.fullmatch(credential) else None
