@@ -78,6 +78,7 @@ class HostingBackend:
         raw = spec.resolve(non_null(spec, listing).get("properties", {}).get(self.list_name, {}))
         self.item_schema: dict[str, Any] = dict(raw.get("items") or {})
         self.statuses = enum_values(spec, walk(spec, listing, self.list_name, "[]", "status")) or _STATUSES
+        self.default_page, self.default_per = self._default("page", 1), self._default("per", 25)
         self.pruner = Pruner(spec)
         self.store = open_store(options.state_file, "hosting")
         with self.store.transaction():
@@ -175,8 +176,8 @@ class HostingBackend:
             )
         owner = self._customer(customer_code) if role == "admin" else self._customer_of(request, role)
         status = query.get("status")
-        page = int(query.get("page") or self._default("page", 1))
-        per = int(query.get("per") or self._default("per", 25))
+        page = int(query.get("page") or self.default_page)
+        per = int(query.get("per") or self.default_per)
         for name, value in (("page", page), ("per", per)):
             if value > INT32_MAX:  # the parameters are int32; larger values cannot be echoed back
                 return MockResponse(

@@ -106,6 +106,8 @@ class MixpeekBackend:
         self.ops: dict[tuple[str, str], Operation] = {(op.method, op.path): op for op in spec.operations}
         self.pruner = Pruner(spec)
         self.vocab, self.migration_item, self.list_name = self._read_spec()
+        self.default_limit = self._body_default("limit", 20)
+        self.default_offset = self._body_default("offset", 0)
         self.store = open_store(options.state_file, "mixpeek")
         with self.store.transaction():
             if self.store.get_meta("seed") is None:  # an existing state file is loaded, not re-seeded
@@ -197,8 +199,8 @@ class MixpeekBackend:
         body = request.body if isinstance(request.body, dict) else {}
         limit = body.get("limit")
         offset = body.get("offset")
-        limit = self._default("limit", 20) if limit is None else int(limit)
-        offset = self._default("offset", 0) if offset is None else int(offset)
+        limit = self.default_limit if limit is None else int(limit)
+        offset = self.default_offset if offset is None else int(offset)
         if offset > INT64_MAX:
             return _too_big(("body", "offset"))
         rows = self.migrations.query(
@@ -208,9 +210,10 @@ class MixpeekBackend:
         payload = {self.list_name: items, "total": len(rows), "limit": limit, "offset": offset}
         return MockResponse(200, payload)
 
-    def _default(self, name: str, fallback: int) -> int:
-        op = self.ops[MIGRATIONS]
-        schema = op.body.content.get("application/json") if op.body else None
+    def _body_default(self, name: str, fallback: int) -> int:
+        """The migrations list body's declared default for ``name`` (read once, at start-up)."""
+        op = self.ops.get(MIGRATIONS)
+        schema = op.body.content.get("application/json") if op and op.body else None
         prop = walk(self.spec, schema.schema if schema else {}, name)
         value = prop.get("default", fallback)
         return int(value) if isinstance(value, int) else fallback
