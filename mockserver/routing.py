@@ -66,8 +66,7 @@ class Router:
             self._literal[path] = route
             return route
         regex = "".join(
-            f"(?P<p{i}>[^/]+)" if part.startswith("{") else re.escape(part)
-            for i, part in enumerate(_split_template(path))
+            "([^/]+)" if part.startswith("{") else re.escape(part) for part in _split_template(path)
         )
         route = _Route(path, re.compile(f"^{regex}$"), names)
         self._templated.append(route)
@@ -83,9 +82,9 @@ class Router:
                 found = candidate.pattern.match(path)
                 if found:
                     route = candidate
-                    values = [v for k, v in sorted(found.groupdict().items(), key=lambda kv: int(kv[0][1:]))]
                     params = {
-                        name: unquote(value) for name, value in zip(candidate.names, values, strict=True)
+                        name: unquote(value)
+                        for name, value in zip(candidate.names, found.groups(), strict=True)
                     }
                     break
         if route is None:
