@@ -135,12 +135,15 @@ def test_prefer_code_and_undocumented_code(client: httpx.Client) -> None:
 
 def test_prefer_example_serves_the_named_example(client: httpx.Client) -> None:
     spec = load_spec(MIXPEEK)
-    op = next(o for o in spec.operations if o.path == LIST)
+    collections = "/v1/collections/list"
+    op = next(o for o in spec.operations if o.path == collections)
     examples = op.responses["404"].content["application/json"].examples
-    if examples:
-        name, value = next(iter(examples.items()))
-        response = client.post(LIST, headers={**BEARER, "Prefer": f"code=404, example={name}"}, json={})
-        assert response.json() == value
+    assert examples, "the bundled spec documents a named 404 example for the collections list"
+    name, value = next(iter(examples.items()))
+    namespace = client.get("/_mock/state").json()["apis"]["Mixpeek API"]["namespaces"][0]["namespace_id"]
+    headers = {**BEARER, "X-Namespace": namespace, "Prefer": f"code=404, example={name}"}
+    response = client.post(collections, headers=headers, json={})
+    assert response.status_code == 404 and response.json() == value
     unknown = client.post(LIST, headers={**BEARER, "Prefer": "code=404, example=nope"}, json={})
     assert unknown.status_code == 400 and "nope" in unknown.json()["error"]["message"]
 
