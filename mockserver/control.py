@@ -145,11 +145,16 @@ class ControlPlane:
         unknown = sorted(set(apis) - set(backends))
         if unknown:
             raise MockError(422, f"Unknown API(s) {unknown}; served: {sorted(backends)}")
+        imported: list[tuple[str, dict[str, Any]]] = []  # what to put back if a later API refuses
         for name, state in apis.items():
+            previous = backends[name].export_state()
             try:
                 backends[name].import_state(state)
             except ValueError as exc:
+                for done, before in reversed(imported):
+                    backends[done].import_state(before)
                 raise MockError(422, f"{name}: {exc}") from None
+            imported.append((name, previous))
         return _json(200, {"imported": sorted(apis)})
 
     def _journal(self, method: str, query: Mapping[str, list[str]]) -> MockResponse:

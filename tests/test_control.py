@@ -67,6 +67,15 @@ def test_bad_imports_are_refused_and_change_nothing(mock: httpx.Client, body: by
     assert mock.get("/_mock/state").json() == before
 
 
+def test_an_import_refused_for_one_api_changes_no_other(mock: httpx.Client) -> None:
+    before = mock.get("/_mock/state").json()
+    hosting = {**before["apis"]["Hosting API"]}
+    hosting["migrations"] = hosting["migrations"][:3]
+    response = mock.put("/_mock/state", json={"apis": {"Hosting API": hosting, "Mixpeek API": {"seed": -1}}})
+    assert response.status_code == 422 and "Mixpeek API" in response.json()["detail"]
+    assert mock.get("/_mock/state").json() == before
+
+
 @pytest.mark.parametrize(
     ("field", "value"),
     [
