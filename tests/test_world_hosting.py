@@ -10,6 +10,16 @@ import pytest
 from mockserver.apis.worldkit import ANCHOR, iso
 from tests.test_world_support import HOSTING, HOSTING_LIST, World, world
 
+STATUSES = (
+    "validating",
+    "to_schedule",
+    "scheduled",
+    "running",
+    "failed",
+    "completed_with_errors",
+    "completed",
+)
+
 TOKENS = {"tok_admin": "admin", "tok_acme": "ACME"}
 NOW = iso(ANCHOR)
 
@@ -36,15 +46,7 @@ def test_world_is_coherent_and_valid(seed: int) -> None:
     items = _everything(w)
     assert 50 <= len(items) <= 100
     assert len({m["code"] for m in items}) == len(items)
-    assert {m["status"] for m in items} == {
-        "validating",
-        "to_schedule",
-        "scheduled",
-        "running",
-        "failed",
-        "completed_with_errors",
-        "completed",
-    }
+    assert {m["status"] for m in items} == set(STATUSES)
     for m in items:
         status = m["status"]
         assert m["created_at"] <= m["updated_at"] <= NOW  # scheduled too: its dates are ahead, not its update
@@ -77,18 +79,7 @@ def test_random_filters_and_paging_against_an_independent_count() -> None:
     for _ in range(60):
         query: dict[str, Any] = {}
         if r.random() < 0.6:
-            query["status"] = r.choice(
-                [
-                    "all",
-                    "validating",
-                    "to_schedule",
-                    "scheduled",
-                    "running",
-                    "failed",
-                    "completed_with_errors",
-                    "completed",
-                ]
-            )
+            query["status"] = r.choice(["all", *STATUSES])
         if r.random() < 0.5:
             query["customer_code"] = r.choice([*owners, "acme", "NOBODY"])
         if r.random() < 0.4:
