@@ -10,6 +10,7 @@ stderr is kept in :attr:`MockProcess.output`.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import signal
@@ -99,23 +100,17 @@ class MockProcess:
     def kill(self) -> None:
         """SIGKILL the whole process group (no shutdown code runs), then reap the parent."""
         if self.proc.poll() is None:
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.killpg(self.proc.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
         self.proc.wait(30)
         self._reader.join(5)
 
     def stop(self) -> None:
         """A graceful stop (SIGTERM to the group), SIGKILL after 15 s."""
         if self.proc.poll() is None:
-            try:
+            with contextlib.suppress(ProcessLookupError, subprocess.TimeoutExpired):
                 os.killpg(self.proc.pid, signal.SIGTERM)
                 self.proc.wait(15)
-            except ProcessLookupError:
-                pass
-            except subprocess.TimeoutExpired:
-                pass
         self.kill()
 
     def __enter__(self) -> MockProcess:
