@@ -1,0 +1,89 @@
+"""Plain schemathesis against the mock: the command line, and what its summary says.
+
+Shared by ``tests/test_selffuzz.py`` (a short campaign in CI) and ``bench/selffuzz.py`` (at least
+2,000 cases per bundled spec). The command is what a user types:
+``python -m schemathesis.cli run SPEC --url URL --checks all`` with every phase, plus the
+credential the API accepts, a seed, and no example database (nothing is written to the checkout).
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+MIXPEEK = ROOT / "spec" / "mixpeek.yaml"
+HOSTING = ROOT / "spec" / "hosting.yaml"
+DOCS_VARIANT = ROOT / "spec" / "variants" / "mixpeek-docs.yaml"
+SPECS = (MIXPEEK, HOSTING, DOCS_VARIANT)
+AUTH = {
+    MIXPEEK: "Authorization: Bearer sk_test",
+    HOSTING: "X-Api-Token: tok_user",
+    DOCS_VARIANT: "Authorization: Bearer sk_test",
+}
+_CASES = re.compile(r"^\s*(\d+) generated(?:, (.*))?$", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class Summary:
+    """The ``Test cases:`` line of schemathesis's summary: ``N generated, P passed, F failed, ...``."""
+
+    generated: int
+    counts: dict[str, int]  # "passed", "failed", "errored", "skipped" ... as printed
+
+    @property
+    def failed(self) -> int:
+        return self.counts.get("failed", 0) + self.counts.get("errored", 0)
+
+
+def parse_summary(stdout: str) -> Summary | None:
+    """The test-case counts of a schemathesis run, or ``None`` when it printed no summary."""
+    matches = list(_CASES.finditer(stdout))
+    if not matches:
+        return None
+    found = matches[-1]
+    counts: dict[str, int] = {}
+    for part in (found.group(2) or "").split(","):
+        number, _, word = part.strip().partition(" ")
+        if number.isdigit():
+            counts[word.strip()] = int(number)
+    return Summary(generated=int(found.group(1)), counts=counts)
+
+
+def schemathesis_command(
+    spec: Path, url: str, *, max_examples: int, seed: int = 1, workers: int = 1
+) -> list[str]:
+    return [
+        sys.executable,
+        "-m",
+        "schemathesis.cli",
+        "run",
+        str(spec),
+        "--url",
+        url,
+        "--checks",
+        "all",
+        "--phases",
+        "examples,coverage,fuzzing,stateful",
+        "--max-examples",
+        str(max_examples),
+        "--seed",
+        str(seed),
+        "-H",
+        AUTH[spec],
+        "--workers",
+        str(workers),
+        "--generation-database",
+        "none",
+        "--no-color",
+    ]
+
+
+def schemathesis_run(
+    spec: Path, url: str, *, max_examples: int, seed: int = 1, workers: int = 1, timeout: float = 600
+) -> subprocess.CompletedProcess[str]:
+    command = schemathesis_command(spec, url, max_examples=max_examples, seed=seed, workers=workers)
+    return subprocess.run(command, capture_output=True, text=True, timeout=timeout, cwd=ROOT)
