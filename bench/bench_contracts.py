@@ -3,6 +3,7 @@
     python bench/bench_contracts.py                 # the mock serving spec/mixpeek.yaml
     python bench/bench_contracts.py --target drift  # the conforming drift-fixture server
     python bench/bench_contracts.py --max-examples 50 --repeat 5
+    python bench/bench_contracts.py --json contracts.json   # also the figures, for bench/run.py
 
 Both commands run as subprocesses from a scratch directory (the CLI start-up counts for both);
 ``st run`` gets every check, every phase, ``--continue-on-failure`` and the same pinned parameters
@@ -79,7 +80,11 @@ def main() -> int:
     parser.add_argument("--max-examples", type=int, default=25)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--json", type=Path, default=None, help="also write the figures here")
+    parser.add_argument("--quick", action="store_true", help="one run each instead of --repeat")
     args = parser.parse_args()
+    if args.quick:
+        args.repeat = 1
     scratch = Path(tempfile.mkdtemp(prefix="bench-contracts-"))
     st = shutil.which("st") or shutil.which("schemathesis")
     if st is None:
@@ -121,7 +126,23 @@ def main() -> int:
         print(f"  {name:<14} median {medians[name]:6.2f}s  ({runs})")
     ratio = medians["contracts run"] / medians["st run"]
     print(f"  ratio contracts/st: {ratio:.2f}x (target <= 1.3x)")
+    if args.json:
+        same = f"{args.target}, max-examples {args.max_examples}, seed {args.seed}, median of {args.repeat}"
+        figures = [
+            _figure("contracts run wall time", medians["contracts run"], "s", None, None, same),
+            _figure("st run wall time", medians["st run"], "s", None, None, same),
+            _figure("contracts run / st run wall time", ratio, "x", "≤ 1.3x", ratio <= 1.3, same),
+        ]
+        meta = {"target": args.target, "max_examples": args.max_examples, "seed": args.seed}
+        meta["repeat"] = args.repeat
+        args.json.write_text(json.dumps({"bench": "contracts", "meta": meta, "figures": figures}, indent=2))
     return 0
+
+
+def _figure(
+    name: str, value: float, unit: str, target: str | None, passed: bool | None, note: str
+) -> dict[str, object]:
+    return {"name": name, "value": value, "unit": unit, "target": target, "pass": passed, "note": note}
 
 
 if __name__ == "__main__":

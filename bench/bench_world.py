@@ -1,14 +1,16 @@
 """World benchmark: build time, list latency (p50/p99) and resident memory at a given size.
 
-Run ``python bench/bench_world.py [--size 1000000] [--requests 2000]``. It builds the Mixpeek and
-hosting worlds of ``--size`` migrations each (in memory), then times the stateful handlers
-directly (no HTTP): filtered migrations lists at random offsets, the hosting list with filters,
-and the collections list, and prints one line per figure.
+Run ``python bench/bench_world.py [--size 1000000] [--requests 2000] [--json PATH] [--quick]``. It
+builds the Mixpeek and hosting worlds of ``--size`` migrations each (in memory), then times the
+stateful handlers directly (no HTTP): filtered migrations lists at random offsets, the hosting list
+with filters, and the collections list, and prints one line per figure (``--json``: also as
+figures for ``bench/run.py``; ``--quick``: 400 requests instead of 2000, same world size).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import random
 import resource
 import statistics
@@ -16,6 +18,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from mockserver.apis import PROFILES
 from mockserver.clock import MockClock
@@ -48,6 +51,13 @@ def _caller(spec: Spec, backend: ApiBackend, method: str, path: str) -> Callable
     return call
 
 
+FIGURES: list[dict[str, Any]] = []
+
+
+def _figure(name: str, value: float, unit: str) -> None:
+    FIGURES.append({"name": name, "value": value, "unit": unit, "target": None, "pass": None, "note": ""})
+
+
 def _timed(label: str, requests: int, make: Callable[[random.Random], Callable[[], MockResponse]]) -> None:
     r = random.Random(1)
     samples = []
@@ -61,6 +71,8 @@ def _timed(label: str, requests: int, make: Callable[[random.Random], Callable[[
     p50 = statistics.median(samples)
     p99 = samples[int(len(samples) * 0.99) - 1]
     print(f"{label:<46} p50 {p50:7.3f} ms   p99 {p99:7.3f} ms   ({requests} requests)")
+    _figure(f"{label}: p50", p50, "ms")
+    _figure(f"{label}: p99", p99, "ms")
 
 
 def main() -> None:
@@ -68,15 +80,21 @@ def main() -> None:
     parser.add_argument("--size", type=int, default=1_000_000)
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--sqlite", action="store_true", help="keep the mutable state in a SQLite file")
+    parser.add_argument("--json", type=Path, default=None, help="also write the figures here")
+    parser.add_argument("--quick", action="store_true", help="400 requests per figure (same world size)")
     args = parser.parse_args()
+    if args.quick:
+        args.requests = min(args.requests, 400)
     state_file = str(Path(tempfile.mkdtemp()) / "bench.db") if args.sqlite else None
     print(f"store: {'SQLite ' + state_file if state_file else 'memory'}")
     mixpeek_spec = load_spec(ROOT / "spec" / "mixpeek.yaml")
     hosting_spec = load_spec(ROOT / "spec" / "hosting.yaml")
     mixpeek, built = _backend(mixpeek_spec, args.size, state_file)
     print(f"mixpeek world build ({args.size:,} migrations){'':<14} {built:7.2f} s")
+    _figure(f"mixpeek world build, {args.size:,} migrations", built, "s")
     hosting, built = _backend(hosting_spec, args.size, state_file)
     print(f"hosting world build ({args.size:,} migrations){'':<14} {built:7.2f} s")
+    _figure(f"hosting world build, {args.size:,} migrations", built, "s")
 
     migrations = _caller(mixpeek_spec, mixpeek, "POST", "/v1/namespaces/migrations/list")
     namespaces = _namespace_ids(mixpeek)
@@ -117,7 +135,9 @@ def main() -> None:
     _timed("hosting list, status/customer, per 25", args.requests, hosting_filtered)
     started = time.perf_counter()
     listing(query={"query": "wordpress"})
-    print(f"hosting list, first text search (builds column)   {(time.perf_counter() - started):7.2f} s")
+    first_search = time.perf_counter() - started
+    print(f"hosting list, first text search (builds column)   {first_search:7.2f} s")
+    _figure("hosting list, first text search (builds column)", first_search, "s")
     _timed("hosting list, repeated text search, per 25", args.requests // 4, searched)
 
     collections = _caller(mixpeek_spec, mixpeek, "POST", "/v1/collections/list")
@@ -135,6 +155,11 @@ def main() -> None:
     _timed("collections list, filter + sort", args.requests // 4, collection_page)
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak resident memory (both worlds){'':<16} {rss:7.0f} MB")
+    _figure(f"peak resident memory, both worlds of {args.size:,} migrations", rss, "MB")
+    if args.json:
+        store = "sqlite" if state_file else "memory"
+        meta = {"size": args.size, "requests": args.requests, "store": store}
+        args.json.write_text(json.dumps({"bench": "world", "meta": meta, "figures": FIGURES}, indent=2))
 
 
 def _namespace_ids(backend: ApiBackend) -> list[str]:
