@@ -24,6 +24,8 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+import orjson
+
 from mockserver.apis.hosting_world import CUSTOMERS, ExplicitHosting, HostingRows, SeededHosting
 from mockserver.apis.shapes import Pruner, enum_values, list_property, non_null, response_schema, walk
 from mockserver.apis.worldkit import check_state_header, role_for, stable_int, world_size
@@ -75,6 +77,7 @@ class HostingBackend:
         self.op: Operation = next(op for op in spec.operations if (op.method, op.path) == LIST)
         listing = response_schema(self.op)
         self.list_name = list_property(spec, listing, default="resources")
+        self._list_key = b"{" + orjson.dumps(self.list_name) + b":["  # how a page starts
         raw = spec.resolve(non_null(spec, listing).get("properties", {}).get(self.list_name, {}))
         self.item_schema: dict[str, Any] = dict(raw.get("items") or {})
         self.statuses = enum_values(spec, walk(spec, listing, self.list_name, "[]", "status")) or _STATUSES
@@ -195,10 +198,11 @@ class HostingBackend:
             else self.rows.select(None if status in (None, "all") else str(status), owner, query.get("query"))
         )
         start = (page - 1) * per
-        items = [self.rows.doc(row) for row in rows[start : start + per]]
         total = len(rows)
         pagination = {"page": page, "per": per, "total": total, "total_pages": -(-total // per)}
-        return MockResponse(200, {self.list_name: items, "pagination": pagination})
+        tail = b'],"pagination":' + orjson.dumps(pagination) + b"}"
+        chunks = self.rows.page_chunks(rows[start : start + per])
+        return MockResponse(200, raw=b"".join([self._list_key, *chunks, tail]))
 
     def _customer(self, code: str | None) -> str | None:
         """The owner value for ``code`` (case-insensitive); ``""`` when no customer has it."""

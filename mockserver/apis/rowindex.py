@@ -84,6 +84,11 @@ class IndexedRows:
 
     def doc(self, row: int) -> Doc:
         """Row ``row``'s document, a fresh object each call (callers may change it freely)."""
+        doc: Doc = orjson.loads(self.doc_json(row))
+        return doc
+
+    def doc_json(self, row: int) -> bytes:
+        """Row ``row``'s document as JSON bytes, rendered once and kept in an LRU cache."""
         cached = self._cache.get(row)
         if cached is None:
             cached = orjson.dumps(self._render(row))
@@ -92,8 +97,19 @@ class IndexedRows:
                 self._cache.popitem(last=False)
         else:
             self._cache.move_to_end(row)
-        doc: Doc = orjson.loads(cached)
-        return doc
+        return cached
+
+    def page_chunks(self, rows: Sequence[int]) -> list[bytes]:
+        """The cached JSON of ``rows``' documents with commas between them: a page is joined
+        from bytes rendered once (parsing and serialising it per request was half the time of a
+        20-item list), in one ``b"".join`` with whatever wraps it."""
+        chunks: list[bytes] = []
+        for row in rows:
+            chunks.append(self.doc_json(row))
+            chunks.append(b",")
+        if chunks:
+            chunks.pop()
+        return chunks
 
     def _render(self, row: int) -> Doc:
         raise NotImplementedError
