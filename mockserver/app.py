@@ -7,6 +7,7 @@ hot path (a validated, stateful list) should cost little more than the JSON it r
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 import logging
 import time
@@ -171,15 +172,16 @@ class MockApp:
         path = raw_path.decode("latin-1").split("?", 1)[0] if raw_path else scope.get("path", "/")
         query_string = scope.get("query_string", b"").decode("latin-1")
         cookies: dict[str, str] = {}
-        for part in headers.get("cookie", "").split(";"):
-            name, sep, value = part.strip().partition("=")
-            if sep:
-                cookies[name] = value
+        if "cookie" in headers:
+            for part in headers["cookie"].split(";"):
+                name, sep, value = part.strip().partition("=")
+                if sep:
+                    cookies[name] = value
         return _Incoming(
             method=scope["method"].upper(),
             path=path,
             query_string=query_string,
-            query=parse_qs(query_string, keep_blank_values=True, errors="replace"),
+            query=parse_qs(query_string, keep_blank_values=True, errors="replace") if query_string else {},
             headers=headers,
             cookies=cookies,
         )
@@ -392,9 +394,19 @@ def create_app(config: Config | None = None) -> MockApp:
     return MockApp(config or Config())
 
 
+def settle() -> None:
+    """Move everything built at start-up (specs, validators, the world) out of the garbage
+    collector's reach: a full collection then walks only what requests allocate, instead of
+    pausing a request for the whole world (the p99 at 16 connections is what this protects)."""
+    gc.collect()
+    gc.freeze()
+
+
 def app_from_env() -> MockApp:
     """uvicorn factory for ``--workers N``: the parent hands its config over the environment."""
-    return MockApp(Config.from_env())
+    app = MockApp(Config.from_env())
+    settle()
+    return app
 
 
-__all__ = ["PROBLEM_JSON", "MockApp", "app_from_env", "create_app", "title_for"]
+__all__ = ["PROBLEM_JSON", "MockApp", "app_from_env", "create_app", "settle", "title_for"]

@@ -9,7 +9,7 @@ import sys
 
 import uvicorn
 
-from mockserver.app import MockApp
+from mockserver.app import MockApp, settle
 from mockserver.catalog import StartupError, load_catalog
 from mockserver.config import ENV_VAR, Config
 
@@ -21,6 +21,7 @@ def _bind(host: str, port: int) -> socket.socket:
     sock = socket.socket(family, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((host, port))
+    sock.listen(2048)  # from here on connections wait in the backlog: "listening" is never a lie
     sock.set_inheritable(True)
     return sock
 
@@ -33,6 +34,8 @@ def run(config: Config) -> int:
     except StartupError as exc:
         print(f"mockserver: {exc}", file=sys.stderr)
         return EXIT_STARTUP
+    app = MockApp(config, catalog) if config.workers == 1 else None
+    settle()
     if config.workers > 1 and config.state_file is None:
         print("mockserver: note: without --state-file each worker keeps its own state", file=sys.stderr)
     try:
@@ -59,7 +62,7 @@ def run(config: Config) -> int:
             access_log=False,
         )
     else:
-        uv = uvicorn.Config(MockApp(config, catalog), log_level="warning", access_log=False)
+        uv = uvicorn.Config(app, log_level="warning", access_log=False)
     if config.workers > 1:
         from uvicorn.supervisors import Multiprocess
 
