@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import itertools
+import re
 from collections import Counter, deque
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
+from urllib.parse import parse_qsl, urlencode
 
 SENSITIVE = frozenset(
     {
@@ -22,10 +24,32 @@ SENSITIVE = frozenset(
 )
 
 
+REDACTED = "[redacted]"
+# Names that carry a credential whatever the spec calls its scheme: an API key in a query parameter
+# (``api_key``, ``access_token``) or a custom header (``X-Secret-Key``) is hidden too.
+_CREDENTIAL_NAME = re.compile(
+    r"authori[sz]|authenticat|(^|[-_])auth($|[-_])|token|secret|passw|credential|signature|api[-_]?key|^key$"
+)
+
+
+def sensitive(name: str, extra: frozenset[str] = frozenset()) -> bool:
+    lowered = name.lower()
+    return lowered in SENSITIVE or lowered in extra or _CREDENTIAL_NAME.search(lowered) is not None
+
+
 def redact(headers: Mapping[str, str], extra: frozenset[str] = frozenset()) -> dict[str, str]:
     """Headers safe to keep: credentials become ``"[redacted]"``."""
-    hidden = SENSITIVE | extra
-    return {k: ("[redacted]" if k.lower() in hidden else v) for k, v in headers.items()}
+    return {k: (REDACTED if sensitive(k, extra) else v) for k, v in headers.items()}
+
+
+def redact_query(query: str, extra: frozenset[str] = frozenset()) -> str:
+    """A query string safe to keep: the values of credential-like parameters become ``[redacted]``."""
+    if not query:
+        return query
+    pairs = parse_qsl(query, keep_blank_values=True, errors="replace")
+    if not any(sensitive(name, extra) for name, _ in pairs):
+        return query
+    return urlencode([(name, REDACTED if sensitive(name, extra) else value) for name, value in pairs])
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +78,11 @@ class Journal:
         self.coverage: Counter[tuple[str, int]] = Counter()
 
     def record(self, **fields: Any) -> None:
+        """Keep one request. Credentials are redacted here too, whatever the caller passed."""
+        if "headers" in fields:
+            fields["headers"] = redact(fields["headers"])
+        if "query" in fields:
+            fields["query"] = redact_query(fields["query"])
         entry = Entry(id=next(self._ids), **fields)
         self._entries.append(entry)
         if entry.operation is not None:
