@@ -19,7 +19,9 @@ for every endpoint, then stopped:
   cannot be. Prism runs with ``-v warn`` (no per-request log line, as the mock has no access log).
 
 A non-2xx response (or a socket error) makes the row an error: its figures are shown but no
-ratio built on it passes. Prints requests/s, p50 and p99 per endpoint and target, the ratios
+ratio built on it passes. The machine may be shared: before each measurement the bench waits (up
+to ``--quiet-wait`` s) for other processes to go quiet, and a row measured while they used a
+quarter of a core or more says how much (CPU of the whole machine minus the server's and wrk's). Prints requests/s, p50 and p99 per endpoint and target, the ratios
 mock / prism-static, mock / prism-dynamic and mock / ceiling, and the issue's targets for the
 migrations list (>= 5x Prism static, >= 40x Prism dynamic, >= 0.4x the ceiling, p99 <= 5 ms at 16
 connections) as PASS/FAIL. Exit 2 when wrk is missing (no numbers are invented).
@@ -33,6 +35,7 @@ import importlib.util
 import json
 import os
 import re
+import resource
 import secrets
 import shutil
 import signal
@@ -238,6 +241,9 @@ def parse_wrk(text: str) -> WrkResult:
 # Rows, ratios, targets
 
 
+BUSY_CORES = 0.25  # other processes' CPU (in cores) from which a row says the machine was busy
+
+
 @dataclass
 class Row:
     target: str
@@ -246,6 +252,13 @@ class Row:
     error: str | None = None  # why there is no (trustworthy) result
     note: str = ""
     body_bytes: int | None = None  # of the preflight response (wrk's "MB read" is rounded)
+    other_cores: float | None = None  # CPU used by other processes while measuring, in cores
+
+    def busy_note(self) -> str:
+        """Said when other processes took a noticeable share of the machine during the run."""
+        if self.other_cores is None or self.other_cores < BUSY_CORES:
+            return ""
+        return f"machine busy: other processes used {self.other_cores:.2f} cores"
 
     @property
     def ok(self) -> bool:
@@ -339,11 +352,13 @@ def figures(rows: Sequence[Row], connections: int) -> list[dict[str, Any]]:
 
 
 def _guarded(fig: dict[str, Any], *rows: Row) -> dict[str, Any]:
-    """A figure built on a row with errors is not a PASS (nor a FAIL): it says why."""
+    """A figure built on a row with errors is not a PASS (nor a FAIL): it says why. One built on a
+    row measured while other processes were busy keeps its verdict and says that."""
     problems = [f"{r.target}: {r.problem()}" for r in rows if not r.ok]
     if problems:
         return {**fig, "pass": None, "note": "; ".join(problems)}
-    return fig
+    busy = [f"{r.target}: {r.busy_note()}" for r in rows if r.busy_note()]
+    return {**fig, "note": "; ".join(busy)} if busy else fig
 
 
 def verdict(fig: dict[str, Any]) -> str:
@@ -376,13 +391,13 @@ def render_tables(rows: Sequence[Row], figs: Sequence[dict[str, Any]]) -> str:
         ep = BY_NAME.get(endpoint)
         title = f"{ep.method} {ep.path.split('?')[0]}" if ep else endpoint
         lines.append(f"\n{endpoint}  ({title}{'; ' + ep.note if ep and ep.note else ''})")
-        lines.append(f"  {'target':<14} {'req/s':>9} {'p50':>10} {'p99':>10} {'bytes/resp':>11}  note")
+        lines.append(f"  {'target':<14} {'req/s':>9} {'p50':>10} {'p99':>10} {'body bytes':>11}  note")
         for row in (r for r in rows if r.endpoint == endpoint):
             res = row.result
             if res is None:
                 lines.append(f"  {row.target:<14} {'—':>9} {'—':>10} {'—':>10} {'—':>11}  {row.problem()}")
                 continue
-            note = "; ".join(x for x in (row.problem() or "", row.note) if x)
+            note = "; ".join(x for x in (row.problem() or "", row.busy_note(), row.note) if x)
             size = f"{row.body_bytes:,}" if row.body_bytes is not None else "—"
             lines.append(
                 f"  {row.target:<14} {res.rps:>9,.0f} {res.p50_ms:>7.2f} ms {res.p99_ms:>7.2f} ms "
@@ -539,6 +554,51 @@ class Settings:
     connections: int
     threads: int
     workdir: Path
+    quiet_wait: float = 0.0
+
+
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def busy_ticks() -> int:
+    """CPU time spent by the whole machine (all cores, not idle or iowait), in clock ticks."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]
+    user, nice, system, _idle, _iowait, irq, softirq, steal = fields
+    return user + nice + system + irq + softirq + steal
+
+
+def group_ticks(pgid: int) -> int:
+    """CPU time (user + system) of the live processes in process group ``pgid``."""
+    total = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        rest = stat[stat.rfind(")") + 2 :].split()
+        if int(rest[2]) == pgid:
+            total += int(rest[11]) + int(rest[12])
+    return total
+
+
+def other_cores(busy: int, ours: int, seconds: float) -> float:
+    """Cores' worth of CPU used by anything but the server and wrk during a measurement."""
+    return max(0.0, (busy - ours) / TICKS / seconds) if seconds > 0 else 0.0
+
+
+def wait_quiet(max_wait: float, window: float = 1.0) -> float:
+    """Wait (at most ``max_wait`` s) for a ``window`` in which other processes use under BUSY_CORES
+    cores; returns the last window's use, in cores."""
+    deadline = time.monotonic() + max_wait
+    while True:
+        before, started = busy_ticks(), time.monotonic()
+        time.sleep(window)
+        used = (busy_ticks() - before) / TICKS / (time.monotonic() - started)
+        if used < BUSY_CORES or time.monotonic() >= deadline:
+            return used
+        time.sleep(1.0)
 
 
 def run_wrk(settings: Settings, base_url: str, endpoint: Endpoint, seconds: float) -> WrkResult:
@@ -565,8 +625,11 @@ def request_once(base_url: str, endpoint: Endpoint, unique: str) -> httpx.Respon
     )
 
 
-def measure(settings: Settings, target: str, base_url: str, endpoint: Endpoint, note: str = "") -> Row:
-    """Preflight (must be 2xx), warm up, measure."""
+def measure(
+    settings: Settings, target: str, server: Server, base_url: str, endpoint: Endpoint, note: str = ""
+) -> Row:
+    """Preflight (must be 2xx), warm up, measure; and how much CPU anything else took meanwhile
+    (this machine is shared: other load makes every figure lower, and the row says so)."""
     row = Row(target, endpoint.name, note=note)
     try:
         first = request_once(base_url, endpoint, f"bench_preflight_{secrets.token_hex(4)}")
@@ -577,14 +640,28 @@ def measure(settings: Settings, target: str, base_url: str, endpoint: Endpoint, 
         row.error = f"preflight answered {first.status_code}: {first.text[:200]}"
         return row
     row.body_bytes = len(first.content)
+    if settings.quiet_wait > 0:
+        wait_quiet(settings.quiet_wait)
     try:
         if settings.warmup > 0:
             run_wrk(settings, base_url, endpoint, settings.warmup)
+        busy, served = busy_ticks(), group_ticks(server.process.pid)
+        children = _children_ticks()
+        started = time.monotonic()
         row.result = run_wrk(settings, base_url, endpoint, settings.seconds)
+        elapsed = time.monotonic() - started
+        ours = group_ticks(server.process.pid) - served + _children_ticks() - children
+        row.other_cores = round(other_cores(busy_ticks() - busy, ours, elapsed), 2)
     except (WrkParseError, subprocess.TimeoutExpired) as exc:
         row.error = str(exc)
     print(f"  {target:<14} {endpoint.name:<18} {_short(row)}", flush=True)
     return row
+
+
+def _children_ticks() -> int:
+    """CPU time of this process's finished children (wrk), in clock ticks."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return round((usage.ru_utime + usage.ru_stime) * TICKS)
 
 
 def _short(row: Row) -> str:
@@ -592,6 +669,7 @@ def _short(row: Row) -> str:
         return row.problem() or ""
     res = row.result
     text = f"{res.rps:9,.0f} req/s  p50 {res.p50_ms:7.2f} ms  p99 {res.p99_ms:8.2f} ms"
+    text += f"  (other CPU {row.other_cores:.2f} cores)" if row.other_cores is not None else ""
     return text + (f"  [{row.problem()}]" if row.problem() else "")
 
 
@@ -633,7 +711,7 @@ def bench_mock(
         for endpoint in filled:
             response = request_once(url, endpoint, f"bench_ceiling_{secrets.token_hex(4)}")
             canned.append(canned_from(response, endpoint))
-        rows = [measure(settings, target, url, e, note) for e in filled]
+        rows = [measure(settings, target, server, url, e, note) for e in filled]
     return rows, filled, canned
 
 
@@ -647,7 +725,7 @@ def bench_ceiling(
     with serving("ceiling", command, settings.workdir) as server:
         url = server.url_from_log(r"listening on (http://\S+)", 60)
         server.wait_http(url + "/", 60)
-        return [measure(settings, "ceiling", url, e) for e in endpoints]
+        return [measure(settings, "ceiling", server, url, e) for e in endpoints]
 
 
 def bench_prism(settings: Settings, prism: Path, endpoints: Sequence[Endpoint]) -> list[Row]:
@@ -668,7 +746,7 @@ def bench_prism(settings: Settings, prism: Path, endpoints: Sequence[Endpoint]) 
                     continue
                 for endpoint in group:
                     note = "stateless: same canned/generated answer" if endpoint.unique else ""
-                    rows.append(measure(settings, target, url, endpoint, note))
+                    rows.append(measure(settings, target, server, url, endpoint, note))
     return rows
 
 
@@ -693,6 +771,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--workers-sweep", action="store_true", help="also measure mockserver --workers 2")
     parser.add_argument("--skip-prism", action="store_true")
     parser.add_argument("--prism-cache", default=None, help="npm prefix holding Prism (default ~/.cache/...)")
+    parser.add_argument(
+        "--quiet-wait",
+        type=float,
+        default=20.0,
+        help="before each measurement, wait up to this many seconds for other processes to go quiet",
+    )
     parser.add_argument("--json", type=Path, default=None, help="write rows and figures here")
     parser.add_argument("--quick", action="store_true", help="3 s per endpoint, 1 s warm-up")
     args = parser.parse_args(argv)
@@ -715,7 +799,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     sys.path.insert(0, str(BENCH))
     endpoints = [BY_NAME[n] for n in args.endpoints.split(",")]
     workdir = Path(tempfile.mkdtemp(prefix="bench-http-"))
-    settings = Settings(wrk, args.seconds, args.warmup, args.connections, args.threads, workdir)
+    settings = Settings(
+        wrk, args.seconds, args.warmup, args.connections, args.threads, workdir, args.quiet_wait
+    )
     notes: list[str] = []
     meta: dict[str, Any] = {
         "wrk": wrk_version(wrk),
@@ -757,7 +843,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             "meta": meta,
             "notes": notes,
             "rows": [
-                {**asdict(r), "result": asdict(r.result) if r.result else None, "problem": r.problem()}
+                {
+                    **asdict(r),
+                    "result": asdict(r.result) if r.result else None,
+                    "problem": r.problem(),
+                    "busy": r.busy_note(),
+                }
                 for r in rows
             ],
             "figures": figs,

@@ -88,12 +88,31 @@ def figures_from(data: Any) -> list[dict[str, Any]]:
     """The figures of one bench's JSON (see the module docstring)."""
     if isinstance(data, dict) and isinstance(data.get("figures"), list):
         return [_normal(f) for f in data["figures"] if isinstance(f, dict) and "name" in f]
+    if isinstance(data, dict) and isinstance(data.get("scenarios"), dict):
+        return coldstart_figures(data)
     out: list[dict[str, Any]] = []
     for name, value in _scalars(data, ""):
         if name == "ok" and isinstance(value, bool):
             out.append(_normal({"name": "ok", "value": value, "unit": "", "target": "true", "pass": value}))
         else:
             out.append(_normal({"name": name, "value": value, "unit": ""}))
+    return out
+
+
+def coldstart_figures(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """bench_coldstart.py's JSON: per scenario the median, and the slowest run against its target."""
+    out = []
+    for name, scenario in data["scenarios"].items():
+        if not isinstance(scenario, dict):
+            continue
+        runs = len(scenario.get("runs_s") or [])
+        note = f"{runs} runs" if runs else ""
+        out.append(_normal({"name": f"{name}: median", "value": scenario.get("median_s"), "unit": "s"}))
+        target = scenario.get("target_s")
+        fig = {"name": f"{name}: slowest run", "value": scenario.get("max_s"), "unit": "s", "note": note}
+        if target is not None:
+            fig.update(target=f"≤ {target:g} s", **{"pass": scenario.get("pass")})
+        out.append(_normal(fig))
     return out
 
 
@@ -248,7 +267,8 @@ def http_side_by_side(data: dict[str, Any]) -> list[str]:
     ]
     for row in rows:
         res = row.get("result")
-        note = "; ".join(x for x in (row.get("problem") or "", row.get("note") or "") if x)
+        parts = (row.get("problem"), row.get("busy"), row.get("note"))
+        note = "; ".join(x for x in parts if x)
         size = f"{row['body_bytes']:,}" if row.get("body_bytes") is not None else "—"
         if res is None:
             lines.append(f"| {row['endpoint']} | {row['target']} | — | — | — | {size} | {_md(note)} |")

@@ -257,3 +257,27 @@ def test_ceiling_serves_the_canned_bytes() -> None:
         assert (listing.status_code, listing.content) == (200, b"caf\xc3\xa9")
         assert listing.headers["content-length"] == "5"
         assert httpx.get(f"{url}/v1/namespaces/ns_any/clone").status_code == 405
+
+
+def test_run_reads_coldstart_scenarios() -> None:
+    data = {
+        "scenarios": {
+            "bundled": {"target_s": 1.0, "runs_s": [0.8, 0.9], "median_s": 0.85, "max_s": 0.9, "pass": True},
+            "generated-500": {"target_s": 2.0, "runs_s": [2.5], "median_s": 2.5, "max_s": 2.5, "pass": False},
+        },
+        "breakdown": {"bundled": {"import_s": 0.3}},
+        "pass": False,
+    }
+    figs = {f["name"]: f for f in bench_run.figures_from(data)}
+    assert list(figs) == [
+        "bundled: median",
+        "bundled: slowest run",
+        "generated-500: median",
+        "generated-500: slowest run",
+    ]
+    assert (figs["bundled: slowest run"]["target"], bench_run.verdict(figs["bundled: slowest run"])) == (
+        "≤ 1 s",
+        "PASS",
+    )
+    assert bench_run.verdict(figs["generated-500: slowest run"]) == "FAIL"
+    assert bench_run.verdict(figs["generated-500: median"]) == ""
