@@ -25,6 +25,7 @@ AUTH = {
     DOCS_VARIANT: "Authorization: Bearer sk_test",
 }
 _CASES = re.compile(r"^\s*(\d+) generated(?:, (.*))?$", re.MULTILINE)
+_FOUND = re.compile(r"(\d+) found (\d+) unique failures?")
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,11 @@ def parse_summary(stdout: str) -> Summary | None:
     found = matches[-1]
     counts: dict[str, int] = {}
     for part in (found.group(2) or "").split(","):
+        unique = _FOUND.match(part.strip())
+        if unique:  # "1 found 1 unique failure": cases that failed, and distinct failures
+            counts["failed"] = int(unique.group(1))
+            counts["unique failures"] = int(unique.group(2))
+            continue
         number, _, word = part.strip().partition(" ")
         if number.isdigit():
             counts[word.strip()] = int(number)

@@ -34,4 +34,7 @@ def test_the_summary_parser_reads_schemathesis_counts() -> None:
     assert summary is not None and summary.generated == 616
     assert summary.counts == {"passed": 610, "failed": 4, "errored": 2, "skipped": 2}
     assert summary.failed == 6
+    found = parse_summary("Test cases:\n  1311 generated, 1 found 1 unique failure, 2 skipped\n")
+    assert found is not None and found.generated == 1311 and found.failed == 1
+    assert found.counts == {"failed": 1, "unique failures": 1, "skipped": 2}
     assert parse_summary("Schemathesis v4\nno summary here\n") is None
