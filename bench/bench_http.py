@@ -21,10 +21,12 @@ for every endpoint, then stopped:
 A non-2xx response (or a socket error) makes the row an error: its figures are shown but no
 ratio built on it passes. The machine may be shared: before each measurement the bench waits (up
 to ``--quiet-wait`` s) for other processes to go quiet, and a row measured while they used a
-quarter of a core or more says how much (CPU of the whole machine minus the server's and wrk's). Prints requests/s, p50 and p99 per endpoint and target, the ratios
-mock / prism-static, mock / prism-dynamic and mock / ceiling, and the issue's targets for the
-migrations list (>= 5x Prism static, >= 40x Prism dynamic, >= 0.4x the ceiling, p99 <= 5 ms at 16
-connections) as PASS/FAIL. Exit 2 when wrk is missing (no numbers are invented).
+quarter of a core or more says how much (CPU of the whole machine minus the server's and wrk's).
+
+Prints requests/s, p50 and p99 per endpoint and target, the ratios mock / prism-static,
+mock / prism-dynamic and mock / ceiling, and the issue's targets for the migrations list (>= 5x
+Prism static, >= 40x Prism dynamic, >= 0.4x the ceiling, p99 <= 5 ms at 16 connections) as
+PASS/FAIL. Exit 2 when wrk is missing (no numbers are invented).
 """
 
 from __future__ import annotations
