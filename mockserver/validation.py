@@ -31,7 +31,7 @@ class Violation:
 
 
 def compile_schema(spec: Spec, schema: Mapping[str, Any]) -> jsonschema_rs.Validator:
-    return jsonschema_rs.validator_for(spec.rooted(schema), validate_formats=True)
+    return jsonschema_rs.validator_for(spec.self_contained(schema), validate_formats=True)
 
 
 _TYPE_WORDS = {
