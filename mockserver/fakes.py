@@ -26,7 +26,7 @@ from mockserver.fakes_compile import Compiler
 from mockserver.fakes_nodes import Check, TooDeep
 from mockserver.fakes_regex import RegexError
 from mockserver.fakes_scalars import Ctx, Node, Unsatisfiable
-from mockserver.fakes_text import Pools
+from mockserver.fakes_text import Pools, pools_for
 from mockserver.spec import Spec, SpecError
 
 __all__ = ["FakeData", "FakeDataError", "stable_seed"]
@@ -68,11 +68,23 @@ class FakeData:
 
     def __init__(self, spec: Spec, *, locale: str = "en_US") -> None:
         self.spec = spec
-        self.pools = Pools(locale)
-        self.faker = self.pools.faker  # the one Faker instance; values come from its word pools
+        self.locale = locale
+        self._pools: Pools | None = None  # built on first use: a server may never need one
         self._compiler = Compiler(spec)
         self._prepared: dict[tuple[int, str | None], _Prepared] = {}
         self._lock = threading.Lock()
+
+    @property
+    def pools(self) -> Pools:
+        """The locale's word lists (shared by every instance in the process)."""
+        if self._pools is None:
+            self._pools = pools_for(self.locale)
+        return self._pools
+
+    @property
+    def faker(self) -> Any:
+        """The Faker instance the word pools were drawn from."""
+        return self.pools.faker
 
     def generate(
         self, schema: Mapping[str, Any], seed: int, *, name: str | None = None, prefer_examples: bool = False

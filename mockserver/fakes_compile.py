@@ -13,7 +13,6 @@ import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
-import jsonschema
 import jsonschema_rs
 
 from mockserver.fakes_nodes import (
@@ -85,11 +84,13 @@ class Compiler:
         if hit is not None:
             return hit[1]
         doc: Mapping[str, Any] = schema if isinstance(schema, Mapping) else {} if schema else {"not": {}}
-        rooted = self.spec.rooted(doc) if '"$ref"' in json.dumps(doc, default=str) else dict(doc)
+        rooted = self.spec.self_contained(doc) if '"$ref"' in json.dumps(doc, default=str) else dict(doc)
         fn: Check
         try:
             fn = jsonschema_rs.Draft202012Validator(rooted, validate_formats=True).is_valid
         except (jsonschema_rs.ValidationError, ValueError):  # e.g. a pattern the Rust engine rejects
+            import jsonschema  # only here: importing it costs ~50 ms of every start-up
+
             fmt = jsonschema.Draft202012Validator.FORMAT_CHECKER
             fn = jsonschema.Draft202012Validator(rooted, format_checker=fmt).is_valid
         self._checks[id(schema)] = (schema, fn)
