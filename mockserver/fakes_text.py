@@ -26,27 +26,74 @@ _HEX = "0123456789abcdef"
 T = TypeVar("T")
 
 
+POOL_NAMES = ("first", "last", "words", "companies", "cities", "countries")
+
+
+def draw_pools(locale: str) -> dict[str, tuple[str, ...]]:
+    """The word lists, drawn from a Faker for ``locale`` seeded with 0 (~120 ms with its import)."""
+    from faker import Faker
+
+    fake = Faker(locale)
+    fake.seed_instance(0)
+    return {
+        "first": _distinct(fake.first_name() for _ in range(300)),
+        "last": _distinct(fake.last_name() for _ in range(300)),
+        "words": _distinct(w.lower() for w in fake.get_words_list() if w.isalpha()),
+        "companies": _distinct(fake.company() for _ in range(100)),
+        "cities": _distinct(fake.city() for _ in range(100)),
+        "countries": _distinct(fake.country() for _ in range(100)),
+    }
+
+
+def _snapshot(locale: str) -> dict[str, tuple[str, ...]] | None:
+    """The lists :mod:`mockserver.fakes_words` holds for ``locale``, if it holds them for the
+    installed Faker's version (another version may draw other words: then draw them)."""
+    from mockserver import fakes_words
+
+    lists = fakes_words.POOLS.get(locale)
+    if lists is None:
+        return None
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        installed = version("faker")
+    except PackageNotFoundError:
+        return None
+    return lists if installed == fakes_words.FAKER_VERSION else None
+
+
 class Pools:
     """Word lists drawn once from a Faker seeded with 0, so every process gets the same ones.
 
-    Faker is imported here, not at module level, and :func:`pools_for` builds one ``Pools`` per
-    locale per process, on first use: importing Faker costs ~70 ms and drawing the lists ~50 ms,
-    paid before the first request by every start-up (twice with the two bundled specs), though
-    the bundled APIs' stateful handlers never draw a fake value.
+    :func:`pools_for` builds one ``Pools`` per locale per process, on first use. Measured: Faker's
+    import took 70-190 ms (it lists every locale directory) and drawing the lists 50-100 ms, all of
+    it in the first generated response of a server (or, before, in every start-up, once per
+    spec). The en_US lists Faker draws are kept in :mod:`mockserver.fakes_words`, for the Faker
+    version they were drawn with; with that version installed Faker is not imported at all and
+    the first response of a 500-operation spec fell from ~150 ms to ~20 ms. The lists are the
+    same either way (``tests/test_generated_spec.py`` compares them with a fresh draw).
     """
 
     def __init__(self, locale: str = "en_US") -> None:
-        from faker import Faker
+        self.locale = locale
+        lists = _snapshot(locale) or draw_pools(locale)
+        self.first = lists["first"]
+        self.last = lists["last"]
+        self.words = lists["words"]
+        self.companies = lists["companies"]
+        self.cities = lists["cities"]
+        self.countries = lists["countries"]
+        self._faker: Faker | None = None
 
-        self.faker: Faker = Faker(locale)
-        self.faker.seed_instance(0)
-        fake = self.faker
-        self.first = _distinct(fake.first_name() for _ in range(300))
-        self.last = _distinct(fake.last_name() for _ in range(300))
-        self.words = _distinct(w.lower() for w in fake.get_words_list() if w.isalpha())
-        self.companies = _distinct(fake.company() for _ in range(100))
-        self.cities = _distinct(fake.city() for _ in range(100))
-        self.countries = _distinct(fake.country() for _ in range(100))
+    @property
+    def faker(self) -> Faker:
+        """A Faker for the locale, seeded with 0 (made on first use; values come from the lists)."""
+        if self._faker is None:
+            from faker import Faker
+
+            self._faker = Faker(self.locale)
+            self._faker.seed_instance(0)
+        return self._faker
 
     def sentence(self, rng: Random, low: int = 5, high: int = 11) -> str:
         words = rng.choices(self.words, k=rng.randint(low, high))

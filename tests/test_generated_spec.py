@@ -154,3 +154,15 @@ def test_every_documented_error_in_the_declared_shape(spec: Spec, client: httpx.
             for problem in _problems(spec, _schema_for(op, status), response.json()):
                 failures.append(f"{op.label} {status}: {problem}")
     assert not failures, f"{len(failures)} problems:\n" + "\n".join(failures[:40])
+
+
+def test_word_pools_are_the_ones_faker_draws() -> None:
+    """mockserver.fakes_words keeps Faker's en_US draws so the server need not import Faker; the
+    pools a server uses must be exactly what Faker draws (with another Faker version installed,
+    they are drawn afresh, so this holds too)."""
+    from mockserver.fakes_text import POOL_NAMES, Pools, draw_pools
+
+    drawn = draw_pools("en_US")
+    pools = Pools("en_US")
+    assert {name: getattr(pools, name) for name in POOL_NAMES} == drawn
+    assert all(len(values) > 50 for values in drawn.values())
