@@ -10,6 +10,7 @@ import asyncio
 import gc
 import json
 import logging
+import re
 import time
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass
@@ -64,12 +65,20 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not valid JSON")
 
 
+_LONG_DIGITS = re.compile(rb"\d{19}")
+
+
 def parse_json(raw: bytes) -> Any:
-    """Strict JSON: no NaN/Infinity, UTF-8 only; integers of any size (orjson caps at 64 bits)."""
-    try:
-        return orjson.loads(raw)
-    except orjson.JSONDecodeError:
-        pass
+    """Strict JSON: no NaN/Infinity, UTF-8 only; integers of any size, exactly.
+
+    orjson turns an integer beyond 64 bits into a float (10**39 would come back as
+    999999999999999939709166371603178586112), so a body with a run of 19+ digits anywhere goes to
+    the standard library's parser, which keeps every integer exact."""
+    if not _LONG_DIGITS.search(raw):
+        try:
+            return orjson.loads(raw)
+        except orjson.JSONDecodeError:
+            pass
     try:
         return json.loads(raw.decode("utf-8"), parse_constant=_reject_constant)
     except RecursionError:
@@ -78,6 +87,15 @@ def parse_json(raw: bytes) -> Any:
         raise ValueError("body is not valid UTF-8") from None
     except json.JSONDecodeError as exc:
         raise ValueError(f"JSON decode error: {exc.msg} at position {exc.pos}") from None
+
+
+def dump_json(value: Any) -> bytes:
+    """``value`` as JSON: orjson, or the standard library for what orjson refuses (integers
+    wider than 64 bits, which a spec without bounds allows and an echo must return as sent)."""
+    try:
+        return orjson.dumps(value)
+    except TypeError:
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
 
 
 def _media_type(header: str) -> str:
@@ -373,7 +391,7 @@ class MockApp:
         elif response.content_type is None or response.status in (204, 304):
             payload = b""
         else:
-            payload = orjson.dumps(response.body)
+            payload = dump_json(response.body)
         headers: list[tuple[bytes, bytes]] = []
         if response.content_type is not None and payload:
             headers.append((b"content-type", response.content_type.encode("latin-1")))

@@ -34,7 +34,7 @@ def run(config: Config) -> int:
     except StartupError as exc:
         print(f"mockserver: {exc}", file=sys.stderr)
         return EXIT_STARTUP
-    app = MockApp(config, catalog) if config.workers == 1 else None
+    app = MockApp(config, catalog)  # with --workers, each worker builds its own from the config
     settle()
     if config.workers > 1 and config.state_file is None:
         print("mockserver: note: without --state-file each worker keeps its own state", file=sys.stderr)

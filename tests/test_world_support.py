@@ -8,10 +8,10 @@ from pathlib import Path
 from typing import Any
 
 import jsonschema
-import orjson
 
 from mockserver.apis import PROFILES
 from mockserver.apis.shapes import close_schema
+from mockserver.app import parse_json
 from mockserver.clock import MockClock
 from mockserver.runtime import ApiBackend, MockRequest, MockResponse, WorldOptions
 from mockserver.spec import Spec, load_spec
@@ -55,7 +55,7 @@ class World:
         request = MockRequest(op, path or {}, query or {}, headers or {}, body, principal, 0)
         response = handler(request)
         if response.raw is not None:  # pages are joined from cached bytes: read them as a client would
-            response.body = orjson.loads(response.raw)
+            response.body = parse_json(response.raw)
         return response
 
     def check(self, key: tuple[str, str], response: MockResponse) -> None:
