@@ -260,7 +260,7 @@ class Row:
         """Said when other processes took a noticeable share of the machine during the run."""
         if self.other_cores is None or self.other_cores < BUSY_CORES:
             return ""
-        return f"machine busy: other processes used {self.other_cores:.2f} cores"
+        return f"other load {self.other_cores:.2f} cores"
 
     @property
     def ok(self) -> bool:
@@ -359,8 +359,8 @@ def _guarded(fig: dict[str, Any], *rows: Row) -> dict[str, Any]:
     problems = [f"{r.target}: {r.problem()}" for r in rows if not r.ok]
     if problems:
         return {**fig, "pass": None, "note": "; ".join(problems)}
-    busy = [f"{r.target}: {r.busy_note()}" for r in rows if r.busy_note()]
-    return {**fig, "note": "; ".join(busy)} if busy else fig
+    busy = [f"{r.target} {r.other_cores:.2f}" for r in rows if r.busy_note()]
+    return {**fig, "note": f"other load (cores): {', '.join(busy)}"} if busy else fig
 
 
 def verdict(fig: dict[str, Any]) -> str:

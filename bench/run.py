@@ -371,7 +371,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             outcomes.append(run_bench(bench, args.quick, extra, Path(workdir)))
     print(render_console(outcomes))
     markdown = render_markdown(outcomes, machine(outcomes, load), command, when)
-    args.markdown.write_text(markdown)
+    args.markdown.write_text("# Benchmark results\n\n" + markdown)
     print(f"\nwrote {args.markdown}")
     if args.update_readme:
         print("updated README.md" if update_readme(markdown) else "README.md has no results markers")

@@ -281,3 +281,15 @@ def test_run_reads_coldstart_scenarios() -> None:
     )
     assert bench_run.verdict(figs["generated-500: slowest run"]) == "FAIL"
     assert bench_run.verdict(figs["generated-500: median"]) == ""
+
+
+def test_other_load_is_noted_not_judged() -> None:
+    rows = _rows(static_rps=2000.0)
+    rows[0].other_cores, rows[2].other_cores, rows[1].other_cores = 1.09, 0.1, 0.3
+    figs = _by_name(figures(rows, connections=16))
+    static = figs["migrations-list: mock / prism-static req/s"]
+    assert (static["pass"], static["note"]) == (True, "other load (cores): mock 1.09")
+    ceiling = figs["migrations-list: mock / ceiling req/s"]
+    assert ceiling["note"] == "other load (cores): mock 1.09, ceiling 0.30"
+    assert rows[2].busy_note() == ""
+    assert rows[0].busy_note() == "other load 1.09 cores"
