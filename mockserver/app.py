@@ -23,7 +23,7 @@ from mockserver.catalog import Catalog, CompiledOperation, ServedSpec, load_cata
 from mockserver.config import Config
 from mockserver.control import ControlPlane
 from mockserver.errors import PROBLEM_JSON, MockError, title_for
-from mockserver.journal import Journal, redact
+from mockserver.journal import Journal
 from mockserver.prefer import Preferences, from_request
 from mockserver.runtime import MockRequest, MockResponse
 from mockserver.validation import Violation, schema_violations
@@ -118,7 +118,13 @@ class MockApp:
     def __init__(self, config: Config, catalog: Catalog | None = None) -> None:
         self.config = config
         self.catalog = catalog or load_catalog(config)
-        self.journal = Journal(config.journal_size)
+        secrets = frozenset(
+            str(scheme["name"]).lower()
+            for served in self.catalog.specs.values()
+            for scheme in served.spec.security_schemes.values()
+            if scheme.get("type") == "apiKey" and scheme.get("name")
+        )
+        self.journal = Journal(config.journal_size, secrets)
         self.sessions: dict[str, Preferences] = {}
         self.control = ControlPlane(self)
 
@@ -168,7 +174,7 @@ class MockApp:
             status=response.status,
             latency_ms=round((time.perf_counter() - started) * 1000, 3),
             session=session,
-            headers=redact(incoming.headers),
+            headers=incoming.headers,  # the journal redacts credentials as it keeps them
         )
 
     async def _lifespan(self, receive: Receive, send: Send) -> None:

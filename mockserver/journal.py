@@ -72,7 +72,10 @@ class Entry:
 class Journal:
     """Recent requests (bounded) and the operation x status coverage of this process."""
 
-    def __init__(self, capacity: int = 1000) -> None:
+    def __init__(self, capacity: int = 1000, secrets: frozenset[str] = frozenset()) -> None:
+        """``secrets``: lower-case header/parameter names that carry credentials besides the
+        well-known ones (the served specs' apiKey names, whatever they are called)."""
+        self._secrets = secrets
         self._entries: deque[Entry] = deque(maxlen=capacity)
         self._ids = itertools.count(1)
         self.coverage: Counter[tuple[str, int]] = Counter()
@@ -80,9 +83,9 @@ class Journal:
     def record(self, **fields: Any) -> None:
         """Keep one request. Credentials are redacted here too, whatever the caller passed."""
         if "headers" in fields:
-            fields["headers"] = redact(fields["headers"])
+            fields["headers"] = redact(fields["headers"], self._secrets)
         if "query" in fields:
-            fields["query"] = redact_query(fields["query"])
+            fields["query"] = redact_query(fields["query"], self._secrets)
         entry = Entry(id=next(self._ids), **fields)
         self._entries.append(entry)
         if entry.operation is not None:

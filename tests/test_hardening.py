@@ -260,10 +260,12 @@ components:
   securitySchemes:
     query_key: {type: apiKey, in: query, name: api_key}
     header_key: {type: apiKey, in: header, name: X-Secret-Key}
+    plain_header: {type: apiKey, in: header, name: X-Client}
+    plain_query: {type: apiKey, in: query, name: who}
 paths:
   /things:
     get:
-      security: [{query_key: []}, {header_key: []}]
+      security: [{query_key: []}, {header_key: []}, {plain_header: []}, {plain_query: []}]
       responses:
         "200": {description: ok, content: {application/json: {schema: {type: object}}}}
 """
@@ -280,6 +282,19 @@ def test_the_journal_redacts_api_keys_in_the_query_and_custom_headers(tmp_path: 
     assert "SECRETQUERY" not in text and "SECRETHEADER" not in text
     assert entries[1]["query"] == "api_key=%5Bredacted%5D&page=2"  # the rest of the query is kept
     assert entries[0]["headers"]["x-secret-key"] == "[redacted]"
+
+
+def test_the_journal_redacts_whatever_the_spec_names_its_api_keys(tmp_path: Path) -> None:
+    spec = tmp_path / "keys.yaml"
+    spec.write_text(API_KEY_SPEC)
+    with run_server(create_app(Config(specs=[str(spec)]))) as url:
+        assert httpx.get(url + "/things", headers={"X-Client": "PLAINHEADER"}).status_code == 200
+        assert httpx.get(url + "/things", params={"who": "PLAINQUERY", "page": "2"}).status_code == 200
+        entries = httpx.get(url + "/_mock/journal").json()["entries"]
+    text = json.dumps(entries)
+    assert "PLAINHEADER" not in text and "PLAINQUERY" not in text
+    assert entries[1]["headers"]["x-client"] == "[redacted]"  # newest first
+    assert entries[0]["query"] == "who=%5Bredacted%5D&page=2"
 
 
 def test_redaction_hides_credential_names_and_keeps_the_rest() -> None:
