@@ -261,9 +261,20 @@ def load_spec(path: str | Path) -> Spec:
     return parse_spec(text, source)
 
 
+def _load_yaml(text: str) -> Any:
+    try:
+        return yaml.load(text, Loader=_YAML_LOADER)  # a safe loader: CSafeLoader or SafeLoader
+    except yaml.YAMLError:
+        if _YAML_LOADER is yaml.SafeLoader:
+            raise
+    # libyaml places some errors elsewhere (an unclosed '[' at the end, not where it opened):
+    # the pure-Python parser has the last word on a document libyaml refuses, as it always had.
+    return yaml.load(text, Loader=yaml.SafeLoader)
+
+
 def parse_spec(text: str, source: str = "<spec>") -> Spec:
     try:
-        doc = yaml.load(text, Loader=_YAML_LOADER)  # a safe loader: CSafeLoader or SafeLoader
+        doc = _load_yaml(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark is not None else ""
