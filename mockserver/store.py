@@ -113,6 +113,10 @@ class MemoryStore:
         # ``orjson.loads`` (a fresh object, ~6x cheaper than the deepcopy it replaced) and a
         # write that is not JSON fails here as it would there.
         self._docs: dict[str, dict[str, tuple[str | None, bytes]]] = {}
+        # kind -> index value -> keys (in insertion order): ``list(kind, index=…)`` reads one
+        # namespace's collections without walking every collection of every clone (it did, and
+        # cloning slowed down with each clone made).
+        self._by_index: dict[str, dict[str | None, dict[str, None]]] = {}
         self._names: dict[str, dict[str, str]] = {}
         self._sequences: dict[str, int] = {}
         self._meta: dict[str, Any] = {}
@@ -125,25 +129,30 @@ class MemoryStore:
 
     def put(self, kind: str, key: str, doc: Doc, *, index: str | None = None) -> None:
         with self._lock:
-            table = self._docs.setdefault(kind, {})
-            self._remember("doc", (kind, key, table.get(key)))
-            table[key] = (index, orjson.dumps(doc))
+            entry = (index, orjson.dumps(doc))
+            self._remember("doc", (kind, key, self._docs.get(kind, {}).get(key)))
+            self._set(kind, key, entry)
 
     def delete(self, kind: str, key: str) -> None:
         with self._lock:
             table = self._docs.get(kind, {})
             if key in table:
                 self._remember("doc", (kind, key, table[key]))
-                del table[key]
+                self._set(kind, key, None)
 
     def list(self, kind: str, *, index: str | None = None) -> list[Doc]:
         with self._lock:
-            rows = list(self._docs.get(kind, {}).values())
-        return [_load(doc) for idx, doc in rows if index is None or idx == index]
+            table = self._docs.get(kind, {})
+            if index is None:
+                rows = [doc for _, doc in table.values()]
+            else:
+                rows = [table[key][1] for key in self._by_index.get(kind, {}).get(index, {})]
+        return [_load(doc) for doc in rows]
 
     def count(self, kind: str, *, index: str | None = None) -> int:
-        rows = self._docs.get(kind, {}).values()
-        return sum(1 for idx, _ in rows if index is None or idx == index)
+        if index is None:
+            return len(self._docs.get(kind, {}))
+        return len(self._by_index.get(kind, {}).get(index, {}))
 
     def reserve_name(self, scope: str, name: str, key: str) -> bool:
         with self._lock:
@@ -210,10 +219,10 @@ class MemoryStore:
     def import_(self, data: Mapping[str, Any]) -> None:
         check_export(data)
         with self._lock:
-            self._docs = {
-                str(kind): {key: (idx, orjson.dumps(doc)) for key, idx, doc in rows}
-                for kind, rows in data.get("docs", {}).items()
-            }
+            self._docs, self._by_index = {}, {}
+            for kind, rows in data.get("docs", {}).items():
+                for key, idx, doc in rows:
+                    self._set(str(kind), key, (idx, orjson.dumps(doc)))
             self._names = {str(s): dict(v) for s, v in data.get("names", {}).items()}
             self._sequences = dict(data.get("sequences", {}))
             self._meta = copy.deepcopy(dict(data.get("meta", {})))
@@ -226,6 +235,22 @@ class MemoryStore:
     def close(self) -> None:
         pass
 
+    def _set(self, kind: str, key: str, entry: tuple[str | None, bytes] | None) -> None:
+        """Put (or with ``None`` remove) one document, keeping the index in step."""
+        table = self._docs.setdefault(kind, {})
+        by_index = self._by_index.setdefault(kind, {})
+        old = table.get(key)
+        if old is not None and (entry is None or old[0] != entry[0]):
+            keys = by_index[old[0]]
+            del keys[key]
+            if not keys:
+                del by_index[old[0]]
+            if entry is None:
+                del table[key]
+        if entry is not None:
+            table[key] = entry
+            by_index.setdefault(entry[0], {})[key] = None
+
     def _remember(self, what: str, item: Any) -> None:
         if self._undo:
             self._undo[-1].append((what, item))
@@ -234,10 +259,9 @@ class MemoryStore:
         for what, item in reversed(undo):
             if what == "doc":
                 kind, key, previous = item
-                table = self._docs.setdefault(kind, {})
-                table.pop(key, None)
+                self._set(kind, key, None)
                 if previous is not None:
-                    table[key] = previous
+                    self._set(kind, key, previous)
             elif what == "name":
                 scope, name = item
                 self._names.get(scope, {}).pop(name, None)

@@ -43,6 +43,27 @@ def test_documents_by_key_and_index_in_insertion_order(store: Store) -> None:
     assert store.get("col", "b") == {"n": 4}
 
 
+def test_the_index_follows_moves_deletes_rollbacks_and_imports(store: Store) -> None:
+    for i in range(6):
+        store.put("col", f"k{i}", {"n": i}, index=f"ns{i % 2}")
+    store.put("col", "k2", {"n": 20}, index="ns1")  # moves from ns0 to ns1
+    store.delete("col", "k4")
+    assert [d["n"] for d in store.list("col", index="ns0")] == [0]
+    assert sorted(d["n"] for d in store.list("col", index="ns1")) == [1, 3, 5, 20]
+    assert (store.count("col", index="ns0"), store.count("col", index="ns1")) == (1, 4)
+    with pytest.raises(RuntimeError), store.transaction():
+        store.put("col", "k0", {"n": 0}, index="ns9")
+        store.delete("col", "k1")
+        store.put("col", "new", {"n": 7}, index="ns0")
+        raise RuntimeError("boom")
+    assert [d["n"] for d in store.list("col", index="ns0")] == [0]
+    assert store.count("col", index="ns9") == 0 and store.list("col", index="ns9") == []
+    assert store.count("col", index="ns1") == 4
+    store.import_(store.export())
+    assert sorted(d["n"] for d in store.list("col", index="ns1")) == [1, 3, 5, 20]
+    assert store.list("col", index="nowhere") == [] and store.count("other", index="x") == 0
+
+
 def test_names_sequences_meta(store: Store) -> None:
     assert store.reserve_name("namespace", "prod", "ns_1")
     assert not store.reserve_name("namespace", "prod", "ns_2")
