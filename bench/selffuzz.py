@@ -122,7 +122,27 @@ def main(argv: list[str] | None = None) -> int:
             print(f"\n{r['spec']} FAILED:\n{r['failure_output']}")
         elif not r["reached_min_cases"]:
             print(f"\n{r['spec']}: only {r['cases']} cases after {MAX_ATTEMPTS} attempts")
-    figures = {"ok": ok, "min_cases": min_cases, "seed": args.seed, "specs": results}
+    listed = []  # what bench/run.py's summary shows: per spec, cases against the minimum, failures
+    for r in results:
+        name = Path(r["spec"]).name
+        listed.append(
+            {
+                "name": f"{name}: cases (seed {args.seed})",
+                "value": r["cases"],
+                "target": f"≥ {min_cases:,}" if min_cases else None,
+                "pass": bool(r["reached_min_cases"]) if min_cases else None,
+            }
+        )
+        listed.append(
+            {
+                "name": f"{name}: runs with a failure",
+                "value": r["failed_attempts"],
+                "target": "0",
+                "pass": not r["failed_attempts"],
+                "note": f"{r['seconds']} s",
+            }
+        )
+    figures = {"ok": ok, "min_cases": min_cases, "seed": args.seed, "specs": results, "figures": listed}
     if args.json:
         Path(args.json).write_text(json.dumps(figures, indent=2) + "\n")
     return 0 if ok else 1
