@@ -8,22 +8,19 @@ from __future__ import annotations
 
 import asyncio
 import gc
-import json
 import logging
-import re
 import time
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs
 
-import orjson
-
 from mockserver.catalog import Catalog, CompiledOperation, ServedSpec, load_catalog
 from mockserver.config import Config
 from mockserver.control import ControlPlane
 from mockserver.errors import PROBLEM_JSON, MockError, title_for
 from mockserver.journal import Journal
+from mockserver.jsonio import dump_json, parse_json
 from mockserver.prefer import Preferences, from_request
 from mockserver.runtime import MockRequest, MockResponse
 from mockserver.validation import Violation, schema_violations
@@ -59,43 +56,6 @@ def _first_documented(compiled: CompiledOperation | None, candidates: tuple[int,
             if str(status) in documented:
                 return status
     return candidates[0]
-
-
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not valid JSON")
-
-
-_LONG_DIGITS = re.compile(rb"\d{19}")
-
-
-def parse_json(raw: bytes) -> Any:
-    """Strict JSON: no NaN/Infinity, UTF-8 only; integers of any size, exactly.
-
-    orjson turns an integer beyond 64 bits into a float (10**39 would come back as
-    999999999999999939709166371603178586112), so a body with a run of 19+ digits anywhere goes to
-    the standard library's parser, which keeps every integer exact."""
-    if not _LONG_DIGITS.search(raw):
-        try:
-            return orjson.loads(raw)
-        except orjson.JSONDecodeError:
-            pass
-    try:
-        return json.loads(raw.decode("utf-8"), parse_constant=_reject_constant)
-    except RecursionError:
-        raise ValueError("JSON is nested too deeply") from None
-    except UnicodeDecodeError:
-        raise ValueError("body is not valid UTF-8") from None
-    except json.JSONDecodeError as exc:
-        raise ValueError(f"JSON decode error: {exc.msg} at position {exc.pos}") from None
-
-
-def dump_json(value: Any) -> bytes:
-    """``value`` as JSON: orjson, or the standard library for what orjson refuses (integers
-    wider than 64 bits, which a spec without bounds allows and an echo must return as sent)."""
-    try:
-        return orjson.dumps(value)
-    except TypeError:
-        return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
 
 
 def _media_type(header: str) -> str:
@@ -369,7 +329,7 @@ class MockApp:
         validator = compiled.response_validators.get((documented.status, response.content_type or ""))
         if validator is None:
             return
-        body = orjson.loads(response.raw) if response.raw is not None else response.body
+        body = parse_json(response.raw) if response.raw is not None else response.body
         for violation in schema_violations(validator, body, ("response",)):  # type: ignore[arg-type]
             log.warning(
                 "strict: %s %s response violates its schema at %s: %s",

@@ -8,6 +8,7 @@ it, so a list asked for with ``limit: 20`` does not claim ``limit: -28262673``.
 from __future__ import annotations
 
 import hashlib
+import json
 from collections import OrderedDict
 from collections.abc import Mapping
 from typing import Any
@@ -17,6 +18,7 @@ import orjson
 
 from mockserver.errors import ErrorRenderer, MockError, title_for
 from mockserver.fakes import FakeData, stable_seed
+from mockserver.jsonio import dump_json
 from mockserver.prefer import Preferences
 from mockserver.runtime import MockResponse
 from mockserver.spec import MediaType, Operation, Spec
@@ -28,7 +30,11 @@ _STRING: dict[str, Any] = {"type": "string"}  # one object: fakes cache preparat
 
 def fingerprint(values: Mapping[str, Any], body: Any) -> str:
     """A stable digest of what a request asked for (its parameters and body)."""
-    blob = orjson.dumps([values, body], option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS, default=str)
+    options = orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS
+    try:
+        blob = orjson.dumps([values, body], option=options, default=str)
+    except TypeError:  # an integer beyond 64 bits (orjson never calls ``default`` for those)
+        blob = json.dumps([values, body], sort_keys=True, default=str).encode("utf-8", "surrogatepass")
     return hashlib.blake2b(blob, digest_size=12).hexdigest()
 
 
@@ -92,7 +98,7 @@ class Responder:
         key = (op.operation_id, status, ctype, prefs.example, dynamic, seed, request_key)
         raw = self._cache.get(key)
         if raw is None:
-            raw = orjson.dumps(self._body(op, status, media, prefs, seed, request_key, values, body))
+            raw = dump_json(self._body(op, status, media, prefs, seed, request_key, values, body))
             self._remember(key, raw)
         return MockResponse(status, None, headers=headers, content_type=ctype, raw=raw)
 

@@ -140,6 +140,25 @@ def test_percent_encoded_and_unicode_path_segments_resolve(client: httpx.Client)
     assert again.json()["source_namespace_id"] == by_encoded_name.json()["namespace"]["namespace_id"]
 
 
+@pytest.mark.parametrize("prefer", ["dynamic=true", "dynamic=false", "code=200"])
+def test_forty_digit_integers_reach_the_generic_responder_too(client: httpx.Client, prefer: str) -> None:
+    big = 10**39  # Prefer hands the request to the spec-driven responder, which echoes and digests it
+    listed = client.post(LIST[1], headers={**JSON, "Prefer": prefer}, content=b'{"offset": %d}' % big)
+    assert listed.status_code == 200, listed.text
+    scoped = {**JSON, "X-Namespace": NAMESPACE, "Prefer": prefer}
+    assert client.post(f"/v1/collections/list?offset={big}", headers=scoped, json={}).status_code == 200
+
+
+def test_an_unpaired_surrogate_is_a_422_on_the_body_a_paired_one_a_character(client: httpx.Client) -> None:
+    path = f"/v1/namespaces/{NAMESPACE}/clone"
+    odd = client.post(path, headers=JSON, content=rb'{"namespace_name": "lone\ud800x"}')
+    assert odd.status_code == 422, odd.text
+    assert odd.json()["detail"][0]["loc"][0] == "body" and "surrogate" in odd.json()["detail"][0]["msg"]
+    paired = client.post(path, headers=JSON, content=rb'{"namespace_name": "pair_\ud83d\ude00"}')
+    assert paired.status_code == 200, paired.text
+    assert paired.json()["namespace"]["namespace_name"] == "pair_\U0001f600"
+
+
 def test_forty_digit_integers_the_spec_allows_are_accepted(client: httpx.Client) -> None:
     big = 10**39  # 40 digits; Mixpeek's offset has no maximum, nor do the collections list's limit/offset
     listed = client.post(LIST[1], headers=JSON, content=b'{"offset": %d}' % big)

@@ -11,8 +11,8 @@ import jsonschema
 
 from mockserver.apis import PROFILES
 from mockserver.apis.shapes import close_schema
-from mockserver.app import parse_json
 from mockserver.clock import MockClock
+from mockserver.jsonio import parse_json
 from mockserver.runtime import ApiBackend, MockRequest, MockResponse, WorldOptions
 from mockserver.spec import Spec, load_spec
 
