@@ -99,6 +99,28 @@ def check_export(data: Mapping[str, Any]) -> None:
         raise ValueError("store state 'meta' must be an object")
 
 
+_Entry = tuple[str | None, bytes]  # (index value, the document as JSON)
+_Docs = dict[str, dict[str, _Entry]]  # kind -> key -> entry
+_ByIndex = dict[str, dict[str | None, dict[str, None]]]  # kind -> index value -> keys, in order
+
+
+def _place(docs: _Docs, by_index: _ByIndex, kind: str, key: str, entry: _Entry | None) -> None:
+    """Put (or with ``None`` remove) one document, keeping the index in step."""
+    table = docs.setdefault(kind, {})
+    keys_of = by_index.setdefault(kind, {})
+    old = table.get(key)
+    if old is not None and (entry is None or old[0] != entry[0]):
+        keys = keys_of[old[0]]
+        del keys[key]
+        if not keys:
+            del keys_of[old[0]]
+        if entry is None:
+            del table[key]
+    if entry is not None:
+        table[key] = entry
+        keys_of.setdefault(entry[0], {})[key] = None
+
+
 def _load(raw: bytes) -> Doc:
     doc: Doc = orjson.loads(raw)
     return doc
@@ -112,11 +134,11 @@ class MemoryStore:
         # Documents are kept as JSON bytes, as the SQLite store keeps them: a read is an
         # ``orjson.loads`` (a fresh object, ~6x cheaper than the deepcopy it replaced) and a
         # write that is not JSON fails here as it would there.
-        self._docs: dict[str, dict[str, tuple[str | None, bytes]]] = {}
+        self._docs: _Docs = {}
         # kind -> index value -> keys (in insertion order): ``list(kind, index=…)`` reads one
         # namespace's collections without walking every collection of every clone (it did, and
         # cloning slowed down with each clone made).
-        self._by_index: dict[str, dict[str | None, dict[str, None]]] = {}
+        self._by_index: _ByIndex = {}
         self._names: dict[str, dict[str, str]] = {}
         self._sequences: dict[str, int] = {}
         self._meta: dict[str, Any] = {}
@@ -204,25 +226,27 @@ class MemoryStore:
 
     def export(self) -> dict[str, Any]:
         with self._lock:
-            return copy.deepcopy(
-                {
-                    "docs": {
-                        kind: [[key, idx, _load(doc)] for key, (idx, doc) in table.items()]
-                        for kind, table in self._docs.items()
-                    },
-                    "names": self._names,
-                    "sequences": self._sequences,
-                    "meta": self._meta,
-                }
-            )
+            return {
+                "docs": {
+                    kind: [[key, idx, _load(doc)] for key, (idx, doc) in table.items()]
+                    for kind, table in self._docs.items()
+                },  # fresh objects already
+                "names": copy.deepcopy(self._names),
+                "sequences": dict(self._sequences),
+                "meta": copy.deepcopy(self._meta),
+            }
 
     def import_(self, data: Mapping[str, Any]) -> None:
         check_export(data)
         with self._lock:
-            self._docs, self._by_index = {}, {}
+            docs: _Docs = {}
+            by_index: _ByIndex = {}
             for kind, rows in data.get("docs", {}).items():
                 for key, idx, doc in rows:
-                    self._set(str(kind), key, (idx, orjson.dumps(doc)))
+                    _place(docs, by_index, str(kind), key, (idx, orjson.dumps(doc)))
+            # built aside and swapped in: readers never see a half-imported store, and a
+            # document that is not JSON fails before anything is replaced
+            self._docs, self._by_index = docs, by_index
             self._names = {str(s): dict(v) for s, v in data.get("names", {}).items()}
             self._sequences = dict(data.get("sequences", {}))
             self._meta = copy.deepcopy(dict(data.get("meta", {})))
@@ -235,21 +259,8 @@ class MemoryStore:
     def close(self) -> None:
         pass
 
-    def _set(self, kind: str, key: str, entry: tuple[str | None, bytes] | None) -> None:
-        """Put (or with ``None`` remove) one document, keeping the index in step."""
-        table = self._docs.setdefault(kind, {})
-        by_index = self._by_index.setdefault(kind, {})
-        old = table.get(key)
-        if old is not None and (entry is None or old[0] != entry[0]):
-            keys = by_index[old[0]]
-            del keys[key]
-            if not keys:
-                del by_index[old[0]]
-            if entry is None:
-                del table[key]
-        if entry is not None:
-            table[key] = entry
-            by_index.setdefault(entry[0], {})[key] = None
+    def _set(self, kind: str, key: str, entry: _Entry | None) -> None:
+        _place(self._docs, self._by_index, kind, key, entry)
 
     def _remember(self, what: str, item: Any) -> None:
         if self._undo:

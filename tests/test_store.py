@@ -236,3 +236,14 @@ def test_a_thousand_concurrent_clones_in_four_processes(tmp_path: Path) -> None:
     names = [ns["namespace_name"] for ns in state["namespaces"]]
     assert len(names) == len(set(names))
     assert state["sequences"]["clone"] == len(created)
+
+
+def test_an_import_that_fails_changes_nothing(store: Store) -> None:
+    store.put("col", "keep", {"n": 1}, index="ns1")
+    store.set_meta("seed", 5)
+    before = store.export()
+    bad = {"docs": {"col": [["a", "ns1", {"n": 2}], ["b", "ns1", {"n": {1, 2}}]]}, "meta": {"seed": 9}}
+    with pytest.raises((TypeError, ValueError)):
+        store.import_(bad)  # a set is not JSON: refused before anything is replaced
+    assert store.export() == before
+    assert [d["n"] for d in store.list("col", index="ns1")] == [1] and store.get_meta("seed") == 5
