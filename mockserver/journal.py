@@ -7,6 +7,7 @@ import re
 from collections import Counter, deque
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
+from functools import lru_cache
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
@@ -32,6 +33,7 @@ _CREDENTIAL_NAME = re.compile(
 )
 
 
+@lru_cache(maxsize=4096)  # header names repeat: the regex runs once per name, not per request
 def sensitive(name: str, extra: frozenset[str] = frozenset()) -> bool:
     lowered = name.lower()
     return lowered in SENSITIVE or lowered in extra or _CREDENTIAL_NAME.search(lowered) is not None
@@ -42,6 +44,7 @@ def redact(headers: Mapping[str, str], extra: frozenset[str] = frozenset()) -> d
     return {k: (REDACTED if sensitive(k, extra) else v) for k, v in headers.items()}
 
 
+@lru_cache(maxsize=1024)  # list pages repeat their query strings: parse each once
 def redact_query(query: str, extra: frozenset[str] = frozenset()) -> str:
     """A query string safe to keep: the values of credential-like parameters become ``[redacted]``."""
     if not query:
