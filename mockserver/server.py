@@ -34,8 +34,6 @@ def run(config: Config) -> int:
     except StartupError as exc:
         print(f"mockserver: {exc}", file=sys.stderr)
         return EXIT_STARTUP
-    app = MockApp(config, catalog)  # with --workers, each worker builds its own from the config
-    settle()
     if config.workers > 1 and config.state_file is None:
         print("mockserver: note: without --state-file each worker keeps its own state", file=sys.stderr)
     try:
@@ -62,7 +60,8 @@ def run(config: Config) -> int:
             access_log=False,
         )
     else:
-        uv = uvicorn.Config(app, log_level="warning", access_log=False)
+        uv = uvicorn.Config(MockApp(config, catalog), log_level="warning", access_log=False)
+        settle()  # with --workers, each worker builds and settles its own (app_from_env)
     if config.workers > 1:
         from uvicorn.supervisors import Multiprocess
 
