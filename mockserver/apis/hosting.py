@@ -77,7 +77,6 @@ class HostingBackend:
         self.op: Operation = next(op for op in spec.operations if (op.method, op.path) == LIST)
         listing = response_schema(self.op)
         self.list_name = list_property(spec, listing, default="resources")
-        self._list_key = b"{" + orjson.dumps(self.list_name) + b":["  # how a page starts
         raw = spec.resolve(non_null(spec, listing).get("properties", {}).get(self.list_name, {}))
         self.item_schema: dict[str, Any] = dict(raw.get("items") or {})
         self.statuses = enum_values(spec, walk(spec, listing, self.list_name, "[]", "status")) or _STATUSES
@@ -200,9 +199,8 @@ class HostingBackend:
         start = (page - 1) * per
         total = len(rows)
         pagination = {"page": page, "per": per, "total": total, "total_pages": -(-total // per)}
-        tail = b'],"pagination":' + orjson.dumps(pagination) + b"}"
-        chunks = self.rows.page_chunks(rows[start : start + per])
-        return MockResponse(200, raw=b"".join([self._list_key, *chunks, tail]))
+        tail = b',"pagination":' + orjson.dumps(pagination) + b"}"
+        return MockResponse(200, raw=self.rows.page_json(self.list_name, rows[start : start + per], tail))
 
     def _customer(self, code: str | None) -> str | None:
         """The owner value for ``code`` (case-insensitive); ``""`` when no customer has it."""

@@ -24,8 +24,6 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-import orjson
-
 from mockserver.apis.mixpeek_filters import FilterError
 from mockserver.apis.mixpeek_migrations import ExplicitMigrations, SeededMigrations
 from mockserver.apis.mixpeek_namespaces import Namespaces, NameTaken
@@ -98,7 +96,6 @@ class MixpeekBackend:
         self.ops: dict[tuple[str, str], Operation] = {(op.method, op.path): op for op in spec.operations}
         self.pruner = Pruner(spec)
         self.vocab, self.migration_item, self.list_name = self._read_spec()
-        self._list_key = b"{" + orjson.dumps(self.list_name) + b":["  # how a page starts
         self.default_limit = self._body_default("limit", 20)
         self.default_offset = self._body_default("offset", 0)
         self.store = open_store(options.state_file, "mixpeek")
@@ -197,9 +194,9 @@ class MixpeekBackend:
         rows = self.migrations.query(
             body.get("status"), body.get("migration_type"), body.get("source_namespace_id")
         )
-        tail = b'],"total":%d,"limit":%d,"offset":%d}' % (len(rows), limit, offset)
-        chunks = self.migrations.page_chunks(rows[offset : offset + limit])
-        return MockResponse(200, raw=b"".join([self._list_key, *chunks, tail]))
+        tail = b',"total":%d,"limit":%d,"offset":%d}' % (len(rows), limit, offset)
+        page = rows[offset : offset + limit]
+        return MockResponse(200, raw=self.migrations.page_json(self.list_name, page, tail))
 
     def _body_default(self, name: str, fallback: int) -> int:
         """The migrations list body's declared default for ``name`` (read once, at start-up)."""
