@@ -160,9 +160,16 @@ def test_word_pools_are_the_ones_faker_draws() -> None:
     """mockserver.fakes_words keeps Faker's en_US draws so the server need not import Faker; the
     pools a server uses must be exactly what Faker draws (with another Faker version installed,
     they are drawn afresh, so this holds too)."""
-    from mockserver.fakes_text import POOL_NAMES, Pools, draw_pools
+    from mockserver.fakes_text import POOL_NAMES, Pools, _snapshot, draw_pools
+    from mockserver.fakes_words import FAKER_VERSION
 
     drawn = draw_pools("en_US")
     pools = Pools("en_US")
     assert {name: getattr(pools, name) for name in POOL_NAMES} == drawn
     assert all(len(values) > 50 for values in drawn.values())
+    snapshot = _snapshot("en_US")
+    if snapshot is None:  # the server draws afresh (correct, but it imports Faker again to do it)
+        pytest.skip(f"Faker is not {FAKER_VERSION}: regenerate with python -m mockserver.fakes_words")
+    assert {name: tuple(values) for name, values in snapshot.items()} == {
+        name: tuple(values) for name, values in drawn.items()
+    }
