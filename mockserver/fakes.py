@@ -81,11 +81,6 @@ class FakeData:
             self._pools = pools_for(self.locale)
         return self._pools
 
-    @property
-    def faker(self) -> Any:
-        """The Faker instance the word pools were drawn from."""
-        return self.pools.faker
-
     def generate(
         self, schema: Mapping[str, Any], seed: int, *, name: str | None = None, prefer_examples: bool = False
     ) -> Any:

@@ -16,10 +16,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from random import Random
-from typing import TYPE_CHECKING, TypeVar
-
-if TYPE_CHECKING:
-    from faker import Faker
+from typing import TypeVar
 
 _ALNUM = string.ascii_lowercase + string.digits
 _HEX = "0123456789abcdef"
@@ -83,17 +80,6 @@ class Pools:
         self.companies = lists["companies"]
         self.cities = lists["cities"]
         self.countries = lists["countries"]
-        self._faker: Faker | None = None
-
-    @property
-    def faker(self) -> Faker:
-        """A Faker for the locale, seeded with 0 (made on first use; values come from the lists)."""
-        if self._faker is None:
-            from faker import Faker
-
-            self._faker = Faker(self.locale)
-            self._faker.seed_instance(0)
-        return self._faker
 
     def sentence(self, rng: Random, low: int = 5, high: int = 11) -> str:
         words = rng.choices(self.words, k=rng.randint(low, high))
