@@ -35,7 +35,7 @@ Figures on this 2-core machine (5 runs, median / slowest; other engineers' test 
 Where the 500-operation start went before: validator compiles 11-16 s (each got the whole
 ``components``), YAML 1.6 s (pure-Python parser); the bundled start: Faker's import and word
 pools (~150 ms, twice), YAML 92 ms, jsonschema's import ~50 ms. The commits that changed
-mockserver/spec.py, validation.py, fakes*.py and errors.py give each figure before and after.
+oascore/__init__.py, validation.py, fakes*.py and errors.py give each figure before and after.
 """
 
 from __future__ import annotations

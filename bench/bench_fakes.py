@@ -21,8 +21,8 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from faker import Faker  # noqa: E402
 
-from mockserver.fakes import FakeData  # noqa: E402
-from mockserver.spec import Spec, load_spec  # noqa: E402
+from oascore import Spec, load_spec  # noqa: E402
+from oascore.fakes.generator import FakeData  # noqa: E402
 
 SMALL = {
     "type": "object",

@@ -21,9 +21,9 @@ from pathlib import Path
 from typing import Any
 
 from mockserver.apis import PROFILES
-from mockserver.clock import MockClock
 from mockserver.runtime import ApiBackend, MockRequest, MockResponse, WorldOptions
-from mockserver.spec import Spec, load_spec
+from mockserver.store.clock import MockClock
+from oascore import Spec, load_spec
 
 ROOT = Path(__file__).resolve().parent.parent
 

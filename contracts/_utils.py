@@ -9,7 +9,7 @@ from typing import Any
 from jsonschema import Draft202012Validator
 
 from contracts.findings import Evidence, Finding, Severity
-from mockserver.spec import Operation, Spec
+from oascore import Operation, Spec
 
 BOUND_LABELS: dict[str, str] = {
     "minimum": "min",

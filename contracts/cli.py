@@ -10,11 +10,11 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from contracts.diff import diff_specs
+from contracts.diff.compare import diff_specs
 from contracts.engine import RunOptions, SetupError, run
 from contracts.options import parse_pairs
-from contracts.reporters import FAMILIES, render_console, summarize, write_json, write_junit
-from mockserver.spec import SpecError, load_spec
+from contracts.report import FAMILIES, render_console, summarize, write_json, write_junit
+from oascore import SpecError, load_spec
 
 EXIT_CLEAN, EXIT_DRIFT, EXIT_USAGE = 0, 1, 2
 

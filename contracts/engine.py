@@ -8,7 +8,7 @@ one finding per cause. It never reads ``sys.argv`` and never prints: progress go
 
 from __future__ import annotations
 
-import json
+import copy
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -16,22 +16,21 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import yaml
 
-from contracts.classify import Classifier, dedupe
-from contracts.closing import close_response_schemas
+from contracts.classify.checks import server_error
+from contracts.classify.classifier import Classifier, dedupe
+from contracts.classify.closing import close_response_schemas
+from contracts.classify.request import isolator
 from contracts.findings import KINDS, Finding
 from contracts.options import Progress, RunOptions, SetupError, parse_pins
-from contracts.probes import ProbeContext, Target
-from contracts.probes_auth import probe_auth
-from contracts.probes_bounds import probe_bounds
-from contracts.probes_enums import probe_enums
-from contracts.probes_filters import probe_filters
-from contracts.probes_pagination import probe_pagination
-from contracts.request_drift import isolator
-from contracts.response_checks import server_error
-from contracts.schemathesis_phases import run_schemathesis
-from mockserver.spec import Operation, Spec, SpecError, load_spec, parse_spec
+from contracts.phases import run_schemathesis
+from contracts.probes.auth import probe_auth
+from contracts.probes.base import ProbeContext, Target
+from contracts.probes.bounds import probe_bounds
+from contracts.probes.enums import probe_enums
+from contracts.probes.filters import probe_filters
+from contracts.probes.pagination import probe_pagination
+from oascore import Operation, Spec, SpecError, load_spec, spec_from_document
 
 __all__ = ["PROBES", "Progress", "RunOptions", "RunResult", "SetupError", "run", "run_probes"]
 
@@ -64,8 +63,11 @@ def run(
     say = progress or (lambda _: None)
     seed = options.seed if options.seed is not None else random.randrange(2**31)
     spec, raw = _load(spec_path)
-    closed_raw = close_response_schemas(raw) if options.closed_schemas else raw
-    checked = parse_spec(json.dumps(closed_raw), str(spec_path)) if options.closed_schemas else spec
+    # schemathesis gets its own copy (closed or not): the model's document must stay as loaded
+    closed_raw = close_response_schemas(raw) if options.closed_schemas else copy.deepcopy(raw)
+    checked = (
+        spec_from_document(closed_raw, str(spec_path), owned=False) if options.closed_schemas else spec
+    )
     pins = parse_pins(options.headers, options.params)
     _reachable(url)
     target = Target(url)
@@ -92,12 +94,13 @@ def _rank(finding: Finding) -> tuple[int, int]:
 
 
 def _load(path: str | Path) -> tuple[Spec, dict[str, Any]]:
+    """The spec, read and parsed once: its model, and the document as written for schemathesis."""
     try:
-        spec = load_spec(path)
+        spec = load_spec(path, keep_raw=True)
     except SpecError as exc:
         raise SetupError(str(exc)) from None
-    raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    return spec, raw
+    assert spec.raw is not None  # keep_raw
+    return spec, spec.raw
 
 
 def _reachable(url: str) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from contracts.probes import Pins
+from contracts.probes.base import Pins
 
 Progress = Callable[[str], None]
 PARAM_LOCATIONS = ("path", "query", "header", "cookie", "body")

@@ -79,7 +79,7 @@ class ContractItem(pytest.Item):
         self.suite, self.operation, self.family = suite, operation, family
 
     def runtest(self) -> None:
-        from contracts.reporters import family_of
+        from contracts.report import family_of
 
         found = [
             f
@@ -110,8 +110,8 @@ def pytest_collection_modifyitems(
     spec_path = config.getoption("contracts_spec")
     if not spec_path:
         return
-    from contracts.reporters import FAMILIES
-    from mockserver.spec import SpecError, load_spec
+    from contracts.report import FAMILIES
+    from oascore import SpecError, load_spec
 
     try:
         operations = [op.label for op in load_spec(spec_path).operations]

@@ -17,13 +17,13 @@ from urllib.parse import parse_qs
 
 from mockserver.catalog import Catalog, CompiledOperation, ServedSpec, load_catalog
 from mockserver.config import Config
-from mockserver.control import ControlPlane
-from mockserver.errors import PROBLEM_JSON, MockError, title_for
-from mockserver.journal import Journal
+from mockserver.control.journal import Journal
+from mockserver.control.plane import ControlPlane
 from mockserver.jsonio import dump_json, parse_json
-from mockserver.prefer import Preferences, from_request
+from mockserver.pipeline.errors import PROBLEM_JSON, MockError, title_for
+from mockserver.pipeline.prefer import Preferences, from_request
 from mockserver.runtime import MockRequest, MockResponse
-from mockserver.validation import Violation, schema_violations
+from oascore.validation import Violation, schema_violations
 
 Scope = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
@@ -86,7 +86,7 @@ class MockApp:
         )
         self.journal = Journal(config.journal_size, secrets)
         self.sessions: dict[str, Preferences] = {}
-        self.control = ControlPlane(self)
+        self.control = ControlPlane(config, self.catalog, self.journal, self.sessions)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":

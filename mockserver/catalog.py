@@ -5,16 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from mockserver.apis import PROFILES
-from mockserver.clock import make_clock
 from mockserver.config import Config
-from mockserver.errors import ErrorRenderer
-from mockserver.fakes import FakeData
-from mockserver.responder import Responder
-from mockserver.routing import RouteCollision, Router
+from mockserver.pipeline.errors import ErrorRenderer
+from mockserver.pipeline.responder import Responder
+from mockserver.pipeline.routing import RouteCollision, Router
+from mockserver.pipeline.security import Security
 from mockserver.runtime import ApiBackend, Clock, Handler, WorldOptions
-from mockserver.security import Security
-from mockserver.spec import Operation, Spec, SpecError, load_spec
-from mockserver.validation import RequestValidator, compile_schema
+from mockserver.store.clock import make_clock
+from oascore import Operation, Spec, SpecError, load_spec
+from oascore.fakes.generator import FakeData
+from oascore.validation import RequestValidator, compile_schema
 
 
 class StartupError(Exception):

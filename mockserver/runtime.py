@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from mockserver.spec import Operation, Spec
+from oascore import Operation, Spec
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,8 +12,8 @@ import pytest
 
 from mockserver.app import create_app
 from mockserver.config import Config
-from mockserver.spec import load_spec
 from mockserver.testing import run_server
+from oascore import load_spec
 from tests.conftest import API_TOKEN, BEARER, HOSTING, MIXPEEK
 
 LIST = "/v1/namespaces/migrations/list"

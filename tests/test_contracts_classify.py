@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from contracts.classify import dedupe
-from contracts.closing import close_response_schemas
+from contracts.classify.classifier import dedupe
+from contracts.classify.closing import close_response_schemas
+from contracts.classify.response import response_drift
 from contracts.findings import Evidence, Finding
-from contracts.response_drift import response_drift
-from mockserver.spec import Spec, parse_spec
+from oascore import Spec, parse_spec
 
 EVIDENCE = Evidence(curl="curl http://x", seed=1)
 PAGE = {

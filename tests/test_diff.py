@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 import yaml
 
-from contracts.diff import diff_specs
+from contracts.diff.compare import diff_specs
 from contracts.findings import Evidence
-from mockserver.spec import Spec, load_spec, parse_spec
+from oascore import Spec, load_spec, parse_spec
 
 ROOT = Path(__file__).resolve().parent.parent
 MIXPEEK = ROOT / "spec" / "mixpeek.yaml"

@@ -15,8 +15,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mockserver.fakes import FakeData, FakeDataError, stable_seed
-from mockserver.spec import Spec, load_spec, parse_spec
+from oascore import Spec, load_spec, parse_spec
+from oascore.fakes.generator import FakeData, FakeDataError, stable_seed
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_001 = Path("/work/shared/seeds/001_1ba160fa95785ca0.txt")

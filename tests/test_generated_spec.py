@@ -21,10 +21,10 @@ import pytest
 
 from mockserver.app import create_app
 from mockserver.config import Config
-from mockserver.fakes import FakeData, stable_seed
-from mockserver.responder import default_status
-from mockserver.spec import Operation, Spec, load_spec
+from mockserver.pipeline.responder import default_status
 from mockserver.testing import run_server
+from oascore import Operation, Spec, load_spec
+from oascore.fakes.generator import FakeData, stable_seed
 
 ROOT = Path(__file__).resolve().parent.parent
 OPERATIONS = 500
@@ -157,11 +157,12 @@ def test_every_documented_error_in_the_declared_shape(spec: Spec, client: httpx.
 
 
 def test_word_pools_are_the_ones_faker_draws() -> None:
-    """mockserver.fakes_words keeps Faker's en_US draws so the server need not import Faker; the
+    """oascore.fakes.words keeps Faker's en_US draws so the server need not import Faker; the
     pools a server uses must be exactly what Faker draws (with another Faker version installed,
     they are drawn afresh, so this holds too)."""
-    from mockserver.fakes_text import POOL_NAMES, Pools, _snapshot, draw_pools
-    from mockserver.fakes_words import FAKER_VERSION
+    from oascore.fakes.text import POOL_NAMES, Pools, _snapshot
+    from oascore.fakes.words import draw_pools
+    from oascore.fakes.words import FAKER_VERSION
 
     drawn = draw_pools("en_US")
     pools = Pools("en_US")
@@ -169,7 +170,7 @@ def test_word_pools_are_the_ones_faker_draws() -> None:
     assert all(len(values) > 50 for values in drawn.values())
     snapshot = _snapshot("en_US")
     if snapshot is None:  # the server draws afresh (correct, but it imports Faker again to do it)
-        pytest.skip(f"Faker is not {FAKER_VERSION}: regenerate with python -m mockserver.fakes_words")
+        pytest.skip(f"Faker is not {FAKER_VERSION}: regenerate with python -m oascore.fakes.words")
     assert {name: tuple(values) for name, values in snapshot.items()} == {
         name: tuple(values) for name, values in drawn.items()
     }

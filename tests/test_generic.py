@@ -11,8 +11,8 @@ import pytest
 
 from mockserver.app import create_app
 from mockserver.config import Config
-from mockserver.spec import load_spec
 from mockserver.testing import run_server
+from oascore import load_spec
 
 PETSTORE = """
 openapi: 3.0.3

@@ -21,9 +21,9 @@ from mockproc import MockProcess
 
 from mockserver.app import create_app
 from mockserver.config import DEFAULT_MAX_BODY, Config
-from mockserver.journal import redact, redact_query
-from mockserver.spec import Operation, Spec, load_spec
+from mockserver.control.journal import redact, redact_query
 from mockserver.testing import run_server
+from oascore import Operation, Spec, load_spec
 from tests.conftest import HOSTING, MIXPEEK
 
 SPECS = {"mixpeek": load_spec(MIXPEEK), "hosting": load_spec(HOSTING)}

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from contracts.findings import KINDS, Evidence, Finding
-from contracts.reporters import (
+from contracts.report import (
     FAMILIES,
     Summary,
     family_of,

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from mockserver.routing import RouteCollision, Router
-from mockserver.spec import parse_spec
+from mockserver.pipeline.routing import RouteCollision, Router
+from oascore import parse_spec
 
 SPEC = """
 openapi: 3.1.0

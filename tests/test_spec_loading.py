@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from mockserver.spec import SpecError, parse_spec
+from oascore import SpecError, parse_spec
 
 OPENAPI_30 = """
 openapi: 3.0.3

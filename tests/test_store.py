@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from mockserver.clock import MockClock, make_clock
 from mockserver.store import MemoryStore, Store
-from mockserver.store_sqlite import SqliteStore
+from mockserver.store.clock import MockClock, make_clock
+from mockserver.store.sqlite import SqliteStore
 from tests.test_world_support import CLONE, COLLECTIONS, ROOT, world
 
 
@@ -120,7 +120,7 @@ def test_sqlite_writes_survive_a_restart(tmp_path: Path) -> None:
 _WRITER = textwrap.dedent(
     """
     import sys
-    from mockserver.store_sqlite import SqliteStore
+    from mockserver.store.sqlite import SqliteStore
     store = SqliteStore(sys.argv[1], "t")
     i = 0
     while True:
@@ -191,7 +191,7 @@ def test_backend_on_a_state_file_keeps_clones_across_restarts(tmp_path: Path) ->
 _CLONER = textwrap.dedent(
     """
     import json, sys
-    from mockserver.clock import make_clock
+    from mockserver.store.clock import make_clock
     from tests.test_world_support import CLONE, world
     path, worker, count, pool = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
     w = world(seed=5, state_file=path, clock=make_clock(path), clone_seconds=0)

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from mockserver.apis.mixpeek_filters import OPERATORS, compile_filters, values_at
+from mockserver.apis.mixpeek.filters import OPERATORS, compile_filters, values_at
 from tests.test_world_support import CLONE, COLLECTIONS, World, world
 
 

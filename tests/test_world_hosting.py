@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from mockserver.apis.worldkit import ANCHOR, iso
+from mockserver.apis.common.worldkit import ANCHOR, iso
 from tests.test_world_support import HOSTING, HOSTING_LIST, World, world
 
 STATUSES = (

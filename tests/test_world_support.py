@@ -10,11 +10,11 @@ from typing import Any
 import jsonschema
 
 from mockserver.apis import PROFILES
-from mockserver.apis.shapes import close_schema
-from mockserver.clock import MockClock
+from mockserver.apis.common.shapes import close_schema
 from mockserver.jsonio import parse_json
 from mockserver.runtime import ApiBackend, MockRequest, MockResponse, WorldOptions
-from mockserver.spec import Spec, load_spec
+from mockserver.store.clock import MockClock
+from oascore import Spec, load_spec
 
 ROOT = Path(__file__).resolve().parent.parent
 MIXPEEK = ROOT / "spec" / "mixpeek.yaml"

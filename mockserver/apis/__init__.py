@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from mockserver.apis.hosting import HostingProfile
-from mockserver.apis.mixpeek import MixpeekProfile
+from mockserver.apis.hosting.profile import HostingProfile
+from mockserver.apis.mixpeek.profile import MixpeekProfile
 from mockserver.runtime import ApiProfile
 
 PROFILES: tuple[ApiProfile, ...] = (MixpeekProfile(), HostingProfile())

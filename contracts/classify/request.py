@@ -1,0 +1,219 @@
+"""Failed request checks as findings, each pinned on the one request slot that causes it.
+
+A refused spec-valid request or an accepted spec-invalid one is first checked against what the
+probes explained ("limit=999 refused" is the ``bound-tighter`` already found), then isolated: the
+one slot whose value alone draws the verdict is the cause. A request without credentials that is
+served is ``auth-not-enforced``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any, Protocol
+
+from contracts._utils import coerce, credential_location, finding, short, valid
+from contracts.classify.observation import Observation
+from contracts.findings import Evidence, Finding
+from contracts.probes.base import (
+    ABSENT,
+    Exchange,
+    Explanation,
+    Pins,
+    ProbeContext,
+    Slot,
+    Verdict,
+    slots,
+)
+from contracts.probes.bounds import fmt, spec_bounds
+from contracts.probes.enums import enum_narrowed
+from contracts.probes.samples import enum_values
+from oascore import Operation, Spec
+
+Isolate = Callable[[Operation, Slot, Any], "tuple[Verdict, Evidence] | None"]
+"""Send the baseline with one slot changed: (verdict, evidence), or None when there is no baseline."""
+
+_INT_FORMATS = {"int32": (-(2**31), 2**31 - 1), "int64": (-(2**63), 2**63 - 1)}
+
+
+class RequestContext(Protocol):
+    """What classifying a request needs: the specs, the probes' explanations, a way to isolate."""
+
+    @property
+    def spec(self) -> Spec: ...
+    @property
+    def probed(self) -> Spec: ...  # the spec as given, for request slots
+    @property
+    def explanations(self) -> list[Explanation]: ...
+    @property
+    def isolate(self) -> Isolate: ...
+    @property
+    def pinned(self) -> Pins: ...
+
+
+def isolator(ctx: ProbeContext) -> Isolate:
+    """An :data:`Isolate` that sends through ``ctx``, each (operation, slot, value) once."""
+    cache: dict[tuple[str, str, str], Exchange] = {}
+
+    def isolate(op: Operation, slot: Slot, value: Any) -> tuple[Verdict, Evidence] | None:
+        base = ctx.baseline(op)
+        if base is None:
+            return None
+        key = (op.label, slot.label, json.dumps(value, sort_keys=True, default=str))
+        if key not in cache:
+            cache[key] = ctx.send(op, base.request.with_slot(slot, value))
+        return cache[key].verdict, ctx.evidence(cache[key], "isolated from a schemathesis case")
+
+    return isolate
+
+
+# --- auth and required headers ---------------------------------------------------------------------
+
+
+def _ignored_auth(ctx: RequestContext, op: Operation, obs: Observation) -> list[Finding]:
+    # Whether a made-up token is valid is not in the spec; only a request with none is drift.
+    if str(getattr(obs.failure, "scenario", "no_auth")) != "no_auth":
+        return []
+    return _auth(ctx, op, obs)
+
+
+def _auth(ctx: RequestContext, op: Operation, obs: Observation) -> list[Finding]:
+    scheme = next(iter(op.security[0]), None) if op.security else None
+    location = credential_location(ctx.spec, scheme) if scheme else "request.header.authorization"
+    return [
+        finding(op, "auth-not-enforced", location, "401 or 403", str(obs.status), "breaking", obs.evidence)
+    ]
+
+
+def _missing_header(ctx: RequestContext, op: Operation, obs: Observation) -> list[Finding]:
+    if obs.status is None or not 200 <= obs.status < 300:
+        return []  # refused, just with another status
+    name = str(getattr(obs.failure, "header_name", "")).lower()
+    if name == "authorization":
+        return _auth(ctx, op, obs)
+    location = f"request.header.{name}"
+    return [
+        finding(
+            op, "validation-missing", location, "refused without it", str(obs.status), "warning", obs.evidence
+        )
+    ]
+
+
+# --- spec-valid requests refused -------------------------------------------------------------------
+
+
+def _positive(ctx: RequestContext, op: Operation, obs: Observation) -> list[Finding]:
+    """A schema-valid request refused: explained by a probe, or isolated to one slot."""
+    sent = _sent(ctx, op, obs)
+    if any(_explained(ctx, op, slot, value, ("bound-tighter", "enum-narrowed")) for slot, value in sent):
+        return []
+    if any(_beyond_interoperable(value) for _, value in sent):
+        return []  # I-JSON (RFC 7493): integers past 2**53 are not a contract anyone can keep
+    for slot, value in sent:
+        if value is ABSENT:
+            continue
+        answer = ctx.isolate(op, slot, value)
+        if answer is not None and answer[0] is Verdict.REFUSED:
+            return [_refused_value(op, slot, value, answer[1])]
+    return [
+        finding(
+            op,
+            "type-mismatch",
+            "request",
+            "a schema-valid request accepted",
+            f"refused with {obs.status}",
+            "warning",
+            obs.evidence,
+        )
+    ]
+
+
+def _refused_value(op: Operation, slot: Slot, value: Any, evidence: Evidence) -> Finding:
+    bounds = spec_bounds(slot.schema)
+    if bounds is not None and isinstance(value, int | float) and not isinstance(value, bool):
+        expected = ", ".join(
+            f"{n} {fmt(b)}" for n, b in (("min", bounds.low), ("max", bounds.high)) if b is not None
+        )
+        return finding(
+            op, "bound-tighter", slot.label, expected, f"refuses {short(value)}", "breaking", evidence
+        )
+    values = enum_values(slot.schema)
+    if values and value in values:
+        return enum_narrowed(op, slot, values, [value], evidence)
+    return finding(
+        op, "type-mismatch", slot.label, f"accepts {short(value)}", "refused", "breaking", evidence
+    )
+
+
+def _beyond_interoperable(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and abs(value) > 2**53 - 1
+
+
+# --- spec-invalid requests accepted ----------------------------------------------------------------
+
+
+def _negative(ctx: RequestContext, op: Operation, obs: Observation) -> list[Finding]:
+    """A schema-invalid request accepted: explained by a probe, or isolated to one slot."""
+    invalid = [
+        (slot, value) for slot, value in _sent(ctx, op, obs) if not _slot_valid(ctx.probed, slot, value)
+    ]
+    unexplained = [
+        (slot, value)
+        for slot, value in invalid
+        if not _explained(ctx, op, slot, value, ("bound-looser", "enum-widened"))
+    ]
+    if invalid and not unexplained:
+        return []
+    for slot, value in unexplained:
+        answer = ctx.isolate(op, slot, value)
+        if answer is not None and answer[0] is Verdict.ACCEPTED:
+            expected = f"refuses {short(value)}"
+            return [finding(op, "validation-missing", slot.label, expected, "accepted", "warning", answer[1])]
+    if invalid:
+        return []  # every invalid value is refused on its own: nothing to pin on one slot
+    where = f"request.{obs.negative[0]}" if obs.negative else "request"
+    return [
+        finding(
+            op,
+            "validation-missing",
+            where,
+            "4xx for an invalid request",
+            str(obs.status),
+            "warning",
+            obs.evidence,
+        )
+    ]
+
+
+def _slot_valid(spec: Spec, slot: Slot, value: Any) -> bool:
+    if value is ABSENT:
+        return not slot.required
+    value = coerce(slot.schema, value) if slot.location != "body" else value
+    low, high = _INT_FORMATS.get(str(slot.schema.get("format")), (None, None))
+    if low is not None and high is not None and isinstance(value, int) and not low <= value <= high:
+        return False  # OpenAPI's integer formats are ranges; JSON Schema does not check them
+    return valid(spec, slot.declared, value)
+
+
+# --- shared -----------------------------------------------------------------------------------------
+
+
+def _sent(ctx: RequestContext, op: Operation, obs: Observation) -> list[tuple[Slot, Any]]:
+    return [(slot, obs.request.get(slot.label, ABSENT)) for slot in slots(ctx.probed, op, ctx.pinned)]
+
+
+def _explained(ctx: RequestContext, op: Operation, slot: Slot, value: Any, kinds: tuple[str, ...]) -> bool:
+    return value is not ABSENT and any(
+        e.operation == op.label and e.location == slot.label and e.kind in kinds and e.explains(value)
+        for e in ctx.explanations
+    )
+
+
+REQUEST_CHECKS: dict[str, Callable[[RequestContext, Operation, Observation], list[Finding]]] = {
+    "IgnoredAuth": _ignored_auth,
+    "ObjectLevelAuthorizationViolation": _auth,
+    "MissingHeaderNotRejected": _missing_header,
+    "RejectedPositiveData": _positive,
+    "AcceptedNegativeData": _negative,
+}
+"""Failure class name -> its findings, for the checks whose cause is in the request."""

@@ -1,0 +1,246 @@
+"""The Mixpeek profile: migrations list, namespace clone and collections list over one world.
+
+Handlers are found by (method, path) in the served spec, so whatever operationIds the spec uses,
+and whichever of the three operations it holds, the matching ones are stateful. Every document is
+cut down to the served response schema (:class:`~mockserver.apis.common.shapes.Pruner`), and list names
+and enum values come from the served spec (the docs variant lists ``migrations`` and has no
+``extend``).
+
+Credentials: a token registered with ``--token ROLE:TOKEN`` has that role; any other bearer key
+in Mixpeek's documented format ``sk_…`` is a plain user; anything else is refused with 401.
+
+State: namespaces, collections and clones live in the store (memory, or SQLite with a state
+file). The seeded migrations are immutable and are *regenerated* from (seed, world_size) in every
+process rather than stored — they are deterministic, and a million rows build in seconds from
+compact columns (see :mod:`mockserver.apis.mixpeek.migrations`). Only migrations that arrived
+through ``import_state`` are stored as documents. Export: every namespace, collection, clone and
+(up to ``EXPORT_LIMIT`` rows) every migration document; bigger worlds export
+``{"seeded": true, "count": n}`` for the migrations, which import regenerates from the seed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from mockserver.apis.common.rowindex import IndexedRows
+from mockserver.apis.common.shapes import Pruner, enum_values, list_property, non_null, response_schema, walk
+from mockserver.apis.common.worldkit import role_for, world_size
+from mockserver.apis.mixpeek.filters import FilterError
+from mockserver.apis.mixpeek.migrations import ExplicitMigrations, SeededMigrations
+from mockserver.apis.mixpeek.namespaces import Namespaces, NameTaken
+from mockserver.apis.mixpeek.render import Vocab
+from mockserver.apis.mixpeek.state import check_state, export_state, import_state, seed_store
+from mockserver.apis.mixpeek.world import build_catalog
+from mockserver.runtime import ApiBackend, Clock, Handler, MockRequest, MockResponse, WorldOptions
+from mockserver.store import open_store
+from oascore import Operation, Spec
+
+MIGRATIONS = ("POST", "/v1/namespaces/migrations/list")
+CLONE = ("POST", "/v1/namespaces/{namespace_identifier}/clone")
+COLLECTIONS = ("POST", "/v1/collections/list")
+EXPORT_LIMIT = 20_000
+_API_KEY = re.compile(r"sk(_[A-Za-z0-9_\-]*)?")
+_FALLBACK = Vocab(
+    statuses=["draft", "validating", "pending", "in_progress", "completed", "failed", "cancelled"],
+    types=["re_extract", "copy", "extend"],
+    stages=[
+        "namespace_setup",
+        "batch_creation",
+        "batch_processing",
+        "cluster_execution",
+        "taxonomy_enrichment",
+        "benchmark_evaluation",
+        "finalization",
+    ],
+    resource_types=["bucket", "collection", "taxonomy", "cluster", "retriever"],
+)
+
+
+def error_body(
+    status: int, message: str, kind: str, details: dict[str, Any] | None, code: str | None = None
+) -> dict[str, Any]:
+    error: dict[str, Any] = {"message": message, "type": kind}
+    if code is not None:
+        error["code"] = code
+    error["details"] = details
+    return {"success": False, "status": status, "error": error}
+
+
+def _not_found(identifier: str) -> MockResponse:
+    return MockResponse(
+        404,
+        error_body(404, "Namespace not found", "NotFoundError", {"id": identifier, "resource": "namespace"}),
+    )
+
+
+class MixpeekProfile:
+    name = "mixpeek"
+
+    def matches(self, spec: Spec) -> bool:
+        paths = {op.path for op in spec.operations}
+        return any(path in paths for _, path in (MIGRATIONS, CLONE, COLLECTIONS))
+
+    def create(self, spec: Spec, options: WorldOptions, clock: Clock) -> ApiBackend:
+        return MixpeekBackend(spec, options, clock)
+
+
+class MixpeekBackend:
+    name = "mixpeek"
+
+    def __init__(self, spec: Spec, options: WorldOptions, clock: Clock) -> None:
+        self.spec = spec
+        self.options = options
+        self.clock = clock
+        self.ops: dict[tuple[str, str], Operation] = {(op.method, op.path): op for op in spec.operations}
+        self.pruner = Pruner(spec)
+        self.vocab, self.migration_item, self.list_name = self._read_spec()
+        self.default_limit = self._body_default("limit", 20)
+        self.default_offset = self._body_default("offset", 0)
+        self.store = open_store(options.state_file, "mixpeek")
+        with self.store.transaction():
+            if self.store.get_meta("seed") is None:  # an existing state file is loaded, not re-seeded
+                seed_store(self.store, options.seed, world_size(options.world_size))
+        self._generation = -1
+        self._seeded_cache: dict[tuple[int, int], SeededMigrations] = {}
+        self._sync()
+
+    # -- spec ------------------------------------------------------------------------------
+    def _read_spec(self) -> tuple[Vocab, dict[str, Any], str]:
+        op = self.ops.get(MIGRATIONS)
+        if op is None:
+            return _FALLBACK, {}, "results"
+        listing = response_schema(op)
+        name = list_property(self.spec, listing)
+        item = walk(self.spec, listing, name, "[]")
+        vocab = Vocab(
+            statuses=enum_values(self.spec, walk(self.spec, item, "status")) or _FALLBACK.statuses,
+            types=enum_values(self.spec, walk(self.spec, item, "config", "migration_type"))
+            or _FALLBACK.types,
+            stages=enum_values(self.spec, walk(self.spec, item, "progress", "stages", "[]", "stage"))
+            or _FALLBACK.stages,
+            resource_types=enum_values(
+                self.spec, walk(self.spec, item, "dependency_graph", "nodes", "[]", "resource_type")
+            )
+            or _FALLBACK.resource_types,
+        )
+        raw_items = self.spec.resolve(non_null(self.spec, listing).get("properties", {}).get(name, {}))
+        return vocab, dict(raw_items.get("items") or {}), name
+
+    def _emit(self, op: Operation, body: Any) -> Any:
+        return self.pruner.prune(body, response_schema(op))
+
+    # -- state -----------------------------------------------------------------------------
+    def _sync(self) -> None:
+        """Rebuild in-process caches when the store's contents were replaced (by any process)."""
+        generation = self.store.generation()
+        if generation == self._generation:
+            return
+        seed = int(self.store.get_meta("seed") or 0)
+        size = int(self.store.get_meta("world_size") or 0)
+        self.namespaces = Namespaces(self.store, self.clock, seed, self.options.clone_seconds)
+        if self.store.get_meta("migrations") == "explicit":
+            self.migrations: IndexedRows = ExplicitMigrations(self.store.list("migration"))
+        else:
+            key = (seed, size)
+            if key not in self._seeded_cache:
+                self._seeded_cache = {
+                    key: SeededMigrations(seed, size, build_catalog(seed), self.vocab, self._finish_migration)
+                }
+            self.migrations = self._seeded_cache[key]
+        self._generation = generation
+
+    def _finish_migration(self, doc: dict[str, Any]) -> dict[str, Any]:
+        return self.pruner.prune(doc, self.migration_item) if self.migration_item else doc
+
+    def reset(self) -> None:
+        with self.store.transaction():
+            self.store.reset()
+            seed_store(self.store, self.options.seed, world_size(self.options.world_size))
+        self._sync()
+
+    def export_state(self) -> dict[str, Any]:
+        self._sync()
+        return export_state(self.store, self.migrations, self.namespaces, EXPORT_LIMIT)
+
+    def import_state(self, data: Mapping[str, Any]) -> None:
+        check_state(data)
+        import_state(self.store, data)
+        self._sync()
+
+    # -- credentials -----------------------------------------------------------------------
+    def role_for(self, credential: str) -> str | None:
+        """A token registered with ``--token ROLE:TOKEN`` has its role; any other key in Mixpeek's
+        documented format (``sk_…``) is a ``user``; anything else is refused (401)."""
+        return role_for(self.options.tokens, _API_KEY, credential)
+
+    # -- handlers --------------------------------------------------------------------------
+    def handlers(self) -> Mapping[str, Handler]:
+        table: dict[tuple[str, str], Handler] = {
+            MIGRATIONS: self.list_migrations,
+            CLONE: self.clone_namespace,
+            COLLECTIONS: self.list_collections,
+        }
+        return {self.ops[key].operation_id: handler for key, handler in table.items() if key in self.ops}
+
+    def list_migrations(self, request: MockRequest) -> MockResponse:
+        self._sync()
+        body = request.body if isinstance(request.body, dict) else {}
+        limit = body.get("limit")
+        offset = body.get("offset")
+        limit = self.default_limit if limit is None else int(limit)
+        offset = self.default_offset if offset is None else int(offset)
+        rows = self.migrations.query(
+            body.get("status"), body.get("migration_type"), body.get("source_namespace_id")
+        )
+        tail = b',"total":%d,"limit":%d,"offset":%d}' % (len(rows), limit, offset)
+        page = rows[offset : offset + limit]
+        return MockResponse(200, raw=self.migrations.page_json(self.list_name, page, tail))
+
+    def _body_default(self, name: str, fallback: int) -> int:
+        """The migrations list body's declared default for ``name`` (read once, at start-up)."""
+        op = self.ops.get(MIGRATIONS)
+        schema = op.body.content.get("application/json") if op and op.body else None
+        prop = walk(self.spec, schema.schema if schema else {}, name)
+        value = prop.get("default", fallback)
+        return int(value) if isinstance(value, int) else fallback
+
+    def clone_namespace(self, request: MockRequest) -> MockResponse:
+        self._sync()
+        identifier = str(request.path_params.get("namespace_identifier", ""))
+        body = request.body if isinstance(request.body, dict) else {}
+        source = self.namespaces.find(identifier)
+        if source is None:
+            return _not_found(identifier)
+        name = str(body.get("namespace_name", ""))
+        try:
+            ns = self.namespaces.clone(
+                source, name, body.get("include_resources") or {}, body.get("description")
+            )
+        except NameTaken:
+            return MockResponse(
+                409,
+                error_body(
+                    409,
+                    f"Namespace name '{name}' is already taken",
+                    "ConflictError",
+                    {"namespace_name": name},
+                    code="namespace_name_taken",
+                ),
+            )
+        payload = {"namespace": self.namespaces.render(ns), **self.namespaces.clone_status(ns)}
+        return MockResponse(200, self._emit(self.ops[CLONE], payload))
+
+    def list_collections(self, request: MockRequest) -> MockResponse:
+        self._sync()
+        identifier = request.headers.get("x-namespace")
+        ns = self.namespaces.find(identifier) if identifier else None
+        if ns is None:
+            return _not_found(identifier or "")
+        body = request.body if isinstance(request.body, dict) else {}
+        try:
+            payload = self.namespaces.list_collections(ns, body, dict(request.query))
+        except FilterError as exc:
+            return MockResponse(422, {"detail": [exc.as_fastapi()]})
+        return MockResponse(200, self._emit(self.ops[COLLECTIONS], payload))

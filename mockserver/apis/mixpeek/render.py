@@ -1,0 +1,317 @@
+"""One seeded Mixpeek migration, rendered from (seed, row) and its compact columns.
+
+:class:`MigrationRenderer` turns a row's status, type, source namespace and creation time into the
+full document: config, a dependency graph over the source namespace's resources (``tier`` is the
+longest-path depth, ``execution_order`` sorts by tier so it is topological), per-stage and
+per-resource progress consistent with the status, and timestamps in order
+(created ≤ started ≤ each stage's start ≤ its end ≤ completed).
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from typing import Any
+
+from mockserver.apis.common.worldkit import ident, iso, pick, rng, uuid_like
+from mockserver.apis.mixpeek.graph import Node, graph_doc, namespace_graph, subgraph
+from mockserver.apis.mixpeek.world import Catalog
+
+Doc = dict[str, Any]
+NOT_STARTED = ("draft", "validating", "pending")
+_FAILURES = {
+    "namespace_setup": "Target namespace quota exceeded (max 25 namespaces per organization)",
+    "batch_creation": "Source bucket listing timed out after 300 seconds",
+    "batch_processing": "Inference service returned 503 for 12 consecutive batches",
+    "cluster_execution": "Cluster job ran out of memory while computing centroids",
+    "taxonomy_enrichment": "Reference collection for taxonomy was deleted during migration",
+    "benchmark_evaluation": "Recall@10 dropped below the 0.85 threshold against the source",
+    "finalization": "Could not swap aliases: target collection is locked by another task",
+}
+_PEOPLE = ("maria.garcia", "wei.chen", "james.okafor", "priya.nair", "lukas.schmidt", "ana.souza")
+
+
+@dataclass(frozen=True, slots=True)
+class Vocab:
+    statuses: list[str]
+    types: list[str]
+    stages: list[str]
+    resource_types: list[str]
+
+
+class MigrationRenderer:
+    def __init__(self, seed: int, catalog: Catalog, vocab: Vocab) -> None:
+        self.seed = seed
+        self.catalog = catalog
+        self.vocab = vocab
+        self.internal_id = ident("int_", seed, "organization", length=16)
+        self._graphs = {
+            ns["namespace_id"]: namespace_graph(catalog, ns, vocab.resource_types)
+            for ns in catalog.namespaces
+        }
+        self._names = {ns["namespace_id"]: ns["namespace_name"] for ns in catalog.namespaces}
+
+    def render(self, row: int, status: str, mtype: str, source: str, created: int, ordinal: int) -> Doc:
+        """The migration at ``row``; ``ordinal`` (its rank among rows of its status) picks the stage."""
+        r = rng(self.seed, "migration", row)
+        cols = self.catalog.collections_of(source)
+        selected = self._select(cols, r)
+        nodes = subgraph(self._graphs.get(source, []), selected)
+        target = self._target(source, r)
+        stage_at = ordinal % len(self.vocab.stages) if self.vocab.stages else 0
+        doc: Doc = {
+            "migration_id": ident("mig_", self.seed, "migration", row),
+            "internal_id": self.internal_id,
+            "namespace_id": source,
+            "config": self._config(mtype, source, target, cols, selected, r),
+            "status": status,
+            "created_at": iso(created),
+            "additional_data": {
+                "requested_by": f"{pick(r, _PEOPLE)}@example.com",
+                "source_namespace_name": self._names.get(source, source),
+            },
+        }
+        doc.update(self._lifecycle(status, created, stage_at, nodes, r))
+        doc["dependency_graph"] = None if status == "draft" else graph_doc(nodes)
+        doc["validation_result"] = None if status in ("draft", "validating") else self._validation(nodes, r)
+        doc["task_id"] = None if status == "draft" else uuid_like(self.seed, "migration-task", row)
+        return doc
+
+    # -- config ----------------------------------------------------------------------------
+    def _select(self, cols: list[Doc], r: random.Random) -> list[Doc]:
+        if not cols or r.random() < 0.6:
+            return cols
+        picked = {c["collection_id"] for c in r.sample(cols, r.randint(1, len(cols)))}
+        by_id = {c["collection_id"]: c for c in cols}
+        for cid in list(picked):  # auto_include_dependencies: upstream collections come along
+            up = by_id[cid]["source"].get("collection_id")
+            while up in by_id and up not in picked:
+                picked.add(up)
+                up = by_id[up]["source"].get("collection_id")
+        return [c for c in cols if c["collection_id"] in picked]
+
+    def _target(self, source: str, r: random.Random) -> Doc:
+        others = [ns for ns in self.catalog.namespaces if ns["namespace_id"] != source]
+        name = self._names.get(source, "")
+        theme = name.rsplit("_", 1)[0]
+        same = [ns for ns in others if ns["namespace_name"].startswith(theme)]
+        return pick(r, same or others or self.catalog.namespaces)
+
+    def _config(
+        self, mtype: str, source: str, target: Doc, cols: list[Doc], selected: list[Doc], r: random.Random
+    ) -> Doc:
+        extractors = sorted({c["feature_extractor"]["feature_extractor_name"] for c in selected})
+        if mtype == "re_extract":
+            fes: list[Doc] | None = [
+                {
+                    "feature_extractor_name": e,
+                    "version": pick(r, ("v2", "v3")),
+                    "parameters": {"batch_size": 64},
+                }
+                for e in extractors
+            ] or None
+        elif mtype == "extend":
+            fes = [
+                {
+                    "feature_extractor_name": "text_extractor",
+                    "version": "v1",
+                    "parameters": {"chunk_size": 512, "chunk_overlap": 64},
+                }
+            ]
+        else:
+            fes = None
+        partial = len(selected) < len(cols)
+        return {
+            "migration_type": mtype,
+            "source_namespace_id": source,
+            "target_namespace_id": target["namespace_id"],
+            "target_namespace_name": target["namespace_name"],
+            "feature_extractors": fes,
+            "filters": {
+                "collection_ids": [c["collection_id"] for c in selected] if partial else None,
+                "taxonomy_ids": None,
+                "cluster_ids": None,
+                "retriever_ids": None,
+                "date_range": {"after": "2024-01-01T00:00:00Z"} if r.random() < 0.15 else None,
+                "auto_include_dependencies": True,
+            },
+            "batch_options": {
+                "batch_size": pick(r, (50, 100, 250, 500)),
+                "max_workers": r.randint(2, 20),
+                "retry_failed": r.random() < 0.9,
+            },
+            "taxonomy_options": {
+                "preserve_taxonomy_ids": True,
+                "preserve_enrichment_fields": True,
+                "re_run_enrichment": mtype == "re_extract",
+                "migrate_reference_collections": True,
+            },
+            "cluster_options": {
+                "preserve_cluster_ids": True,
+                "preserve_assignments": mtype != "re_extract",
+                "migrate_artifacts": True,
+                "preserve_centroids": True,
+                "recompute_clusters": mtype == "re_extract",
+            },
+            "retriever_options": {
+                "preserve_retriever_ids": False,
+                "migrate_interactions": r.random() < 0.3,
+                "migrate_execution_history": False,
+                "validate_references": True,
+            },
+            "preserve_resource_ids": r.random() < 0.2,
+            "dry_run": False,
+            "webhook_url": "https://hooks.example.com/mixpeek/migrations" if r.random() < 0.3 else None,
+        }
+
+    # -- lifecycle -------------------------------------------------------------------------
+    def _lifecycle(self, status: str, created: int, k: int, nodes: list[Node], r: random.Random) -> Doc:
+        stages = self.vocab.stages
+        n = len(stages)
+        items = [r.randint(1, 40) * (10 if s == "batch_processing" else 1) for s in stages]
+        if status in NOT_STARTED or status not in ("in_progress", "completed", "failed", "cancelled"):
+            state = "draft" if status == "draft" else "pending"
+            return {
+                "progress": {
+                    "overall_status": status,
+                    "overall_progress_percent": 0,
+                    "current_stage": None,
+                    "stages": [
+                        _stage(s, state, None, None, 0, t, 0, 0, None)
+                        for s, t in zip(stages, items, strict=True)
+                    ],
+                    "resources": [_res(nd, state, 0, None) for nd in nodes],
+                    "started_at": None,
+                    "estimated_completion": None,
+                },
+                "started_at": None,
+                "completed_at": None,
+                "error_message": None,
+            }
+        if status == "completed":
+            k = n
+        started = created + r.randint(60, 1800)
+        ends: list[int] = []
+        t = started
+        out_stages: list[Doc] = []
+        fraction = 1.0
+        error: str | None = None
+        for i, (stage, total) in enumerate(zip(stages, items, strict=True)):
+            begin, t = t + r.randint(1, 30), t + r.randint(120, 5400)
+            if i < k:
+                out_stages.append(_stage(stage, "completed", begin, t, 100, total, total, 0, None))
+                ends.append(t)
+            elif i == k:
+                fraction = round(r.uniform(0.05, 0.95), 2)
+                done = int(total * fraction)
+                if status == "in_progress":
+                    out_stages.append(
+                        _stage(stage, "in_progress", begin, None, fraction * 100, total, done, 0, None)
+                    )
+                else:
+                    error = f"Stage {stage} failed: {_FAILURES.get(stage, 'unexpected worker error')}"
+                    err = error if status == "failed" else None
+                    ends.append(begin + r.randint(30, 600))
+                    out_stages.append(
+                        _stage(
+                            stage,
+                            status,
+                            begin,
+                            ends[-1],
+                            fraction * 100,
+                            total,
+                            done,
+                            max(1, total - done) if status == "failed" else 0,
+                            err,
+                        )
+                    )
+            else:
+                out_stages.append(_stage(stage, "pending", None, None, 0, total, 0, 0, None))
+        overall = 100.0 if status == "completed" else round(min(99.9, (k + fraction) / max(1, n) * 100), 1)
+        completed = ends[-1] if status != "in_progress" and ends else None
+        return {
+            "progress": {
+                "overall_status": status,
+                "overall_progress_percent": overall,
+                "current_stage": None if status == "completed" else stages[k] if k < n else None,
+                "stages": out_stages,
+                "resources": _resources(nodes, status, overall, error),
+                "started_at": iso(started),
+                "estimated_completion": iso(t + 600) if status == "in_progress" else iso(completed or t),
+            },
+            "started_at": iso(started),
+            "completed_at": iso(completed) if completed else None,
+            "error_message": error if status == "failed" else None,
+        }
+
+    def _validation(self, nodes: list[Node], r: random.Random) -> Doc:
+        counts: dict[str, int] = {}
+        for nd in nodes:
+            counts[nd.resource_type] = counts.get(nd.resource_type, 0) + 1
+        warnings = (
+            []
+            if r.random() < 0.7
+            else [
+                {
+                    "loc": ["config", "retriever_options"],
+                    "msg": "Retriever interaction history will not be migrated",
+                    "type": "migration_warning",
+                }
+            ]
+        )
+        return {
+            "valid": True,
+            "errors": [],
+            "warnings": warnings,
+            "estimated_resources": counts,
+            "estimated_duration_seconds": 120 + 45 * len(nodes) + r.randint(0, 600),
+        }
+
+
+def _stage(
+    stage: str,
+    status: str,
+    begin: int | None,
+    end: int | None,
+    percent: float,
+    total: int,
+    done: int,
+    failed: int,
+    error: str | None,
+) -> Doc:
+    return {
+        "stage": stage,
+        "status": status,
+        "started_at": iso(begin) if begin is not None else None,
+        "completed_at": iso(end) if end is not None else None,
+        "progress_percent": round(percent, 1),
+        "items_total": total,
+        "items_completed": done,
+        "items_failed": failed,
+        "error_message": error,
+    }
+
+
+def _res(node: Node, status: str, percent: float, error: str | None) -> Doc:
+    return {
+        "resource_id": node.resource_id,
+        "resource_type": node.resource_type,
+        "status": status,
+        "progress_percent": percent,
+        "error_message": error,
+    }
+
+
+def _resources(nodes: list[Node], status: str, overall: float, error: str | None) -> list[Doc]:
+    if status == "completed":
+        return [_res(nd, "completed", 100, None) for nd in nodes]
+    at = min(len(nodes) - 1, int(len(nodes) * overall / 100)) if nodes else 0
+    out = []
+    for i, nd in enumerate(nodes):
+        if i < at:
+            out.append(_res(nd, "completed", 100, None))
+        elif i == at:
+            out.append(_res(nd, status, 50, error if status == "failed" else None))
+        else:
+            out.append(_res(nd, "pending", 0, None))
+    return out
