@@ -40,8 +40,9 @@ class Config:
     workers: int = 1
     journal_size: int = 1000
 
-    def spec_paths(self) -> list[Path]:
-        return [Path(p) for p in self.specs] if self.specs else bundled_spec_paths()
+    def spec_paths(self) -> list[str | Path]:
+        """What to serve: files or http(s) URLs as given (a URL is no ``Path``), else the bundled specs."""
+        return list(self.specs) if self.specs else list(bundled_spec_paths())
 
     def to_env(self) -> str:
         return json.dumps(asdict(self))

@@ -20,6 +20,7 @@ from typing import Any
 
 import yaml
 
+from oascore import refs
 from oascore.errors import SpecError
 from oascore.model import (
     HTTP_METHODS,
@@ -38,17 +39,26 @@ _YAML_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoad
 def load_spec(path: str | Path, *, keep_raw: bool = False) -> Spec:
     """Read, parse, normalise and index the spec at ``path`` (once); raises :class:`SpecError`.
 
-    With ``keep_raw`` the result's :attr:`Spec.raw` is the document as written even for 3.0 (one
-    copy taken before the upgrade); without it, :attr:`Spec.raw` of a 3.0 document is ``None``.
+    ``path`` is a file or an http(s) URL. External ``$ref``s (other files, URLs) are bundled in
+    (:mod:`oascore.refs`), so what follows sees one self-contained document. With ``keep_raw``
+    the result's :attr:`Spec.raw` is the document as written (bundled) even for 3.0 (one copy
+    taken before the upgrade); without it, :attr:`Spec.raw` of a 3.0 document is ``None``.
     """
     source = str(path)
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        text = refs.read_location(refs.base_of(source))
     except OSError as exc:
-        raise SpecError(source, f"cannot read file ({exc.strerror or exc})") from None
+        reason = getattr(exc, "strerror", None) or exc
+        raise SpecError(source, f"cannot read {_what(source)} ({reason})") from None
     except UnicodeDecodeError:
-        raise SpecError(source, "file is not UTF-8 text") from None
-    return parse_spec(text, source, keep_raw=keep_raw)
+        raise SpecError(source, f"{_what(source)} is not UTF-8 text") from None
+    except ValueError as exc:
+        raise SpecError(source, f"cannot read {_what(source)} ({exc})") from None
+    return parse_spec(text, source, keep_raw=keep_raw, base=refs.base_of(source))
+
+
+def _what(source: str) -> str:
+    return "URL" if refs.is_url(source) else "file"
 
 
 def _load_yaml(text: str) -> Any:
@@ -62,15 +72,24 @@ def _load_yaml(text: str) -> Any:
     return yaml.load(text, Loader=yaml.SafeLoader)
 
 
-def parse_spec(text: str, source: str = "<spec>", *, keep_raw: bool = False) -> Spec:
-    """:func:`load_spec` for a document already read (YAML or JSON text)."""
+def parse_spec(text: str, source: str = "<spec>", *, keep_raw: bool = False, base: str | None = None) -> Spec:
+    """:func:`load_spec` for a document already read (YAML or JSON text); external ``$ref``s
+    resolve against ``base`` (a URL), and are refused without one."""
+    doc = _parse(text, source)
+    if isinstance(doc, dict) and refs.has_external_refs(text):
+        if base is None:
+            raise SpecError(source, "has external $refs, but no location to resolve them against")
+        refs.bundle(doc, base, _parse)
+    return spec_from_document(doc, source, keep_raw=keep_raw, owned=True)
+
+
+def _parse(text: str, source: str) -> Any:
     try:
-        doc = _load_yaml(text)
+        return _load_yaml(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark is not None else ""
         raise SpecError(source, f"not valid YAML or JSON{where}") from None
-    return spec_from_document(doc, source, keep_raw=keep_raw, owned=True)
 
 
 def spec_from_document(

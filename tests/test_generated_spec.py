@@ -161,8 +161,7 @@ def test_word_pools_are_the_ones_faker_draws() -> None:
     pools a server uses must be exactly what Faker draws (with another Faker version installed,
     they are drawn afresh, so this holds too)."""
     from oascore.fakes.text import POOL_NAMES, Pools, _snapshot
-    from oascore.fakes.words import draw_pools
-    from oascore.fakes.words import FAKER_VERSION
+    from oascore.fakes.words import FAKER_VERSION, draw_pools
 
     drawn = draw_pools("en_US")
     pools = Pools("en_US")
