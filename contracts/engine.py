@@ -65,9 +65,7 @@ def run(
     spec, raw = _load(spec_path)
     # schemathesis gets its own copy (closed or not): the model's document must stay as loaded
     closed_raw = close_response_schemas(raw) if options.closed_schemas else copy.deepcopy(raw)
-    checked = (
-        spec_from_document(closed_raw, str(spec_path), owned=False) if options.closed_schemas else spec
-    )
+    checked = spec_from_document(closed_raw, str(spec_path), owned=False) if options.closed_schemas else spec
     pins = parse_pins(options.headers, options.params)
     _reachable(url)
     target = Target(url)
@@ -75,7 +73,7 @@ def run(
     try:
         findings = run_probes(ctx, say) if options.probes else []
         say(f"schemathesis: {', '.join(options.phases)}, max {options.max_examples} examples, seed {seed}")
-        observations, sent = run_schemathesis(closed_raw, url, options, seed, pins, say)
+        observations, sent = run_schemathesis(closed_raw, url, options, seed, spec, pins, say)
         classifier = Classifier(checked, spec, ctx.explanations, isolator(ctx), pins)
         findings += classifier.classify(observations)
         findings += [server_error(op, ex.status, ctx.evidence(ex, "probe")) for op, ex in ctx.server_errors]
