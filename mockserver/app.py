@@ -20,9 +20,10 @@ from mockserver.config import Config
 from mockserver.control.journal import Journal
 from mockserver.control.plane import ControlPlane
 from mockserver.jsonio import dump_json, parse_json
-from mockserver.pipeline.errors import PROBLEM_JSON, MockError, title_for
+from mockserver.pipeline.errors import PROBLEM_JSON, MockError, title_for, unavailable
 from mockserver.pipeline.prefer import Preferences, from_request
 from mockserver.runtime import MockRequest, MockResponse
+from mockserver.store import StoreUnavailable
 from oascore.validation import Violation, schema_violations
 
 Scope = MutableMapping[str, Any]
@@ -196,6 +197,8 @@ class MockApp:
             response = await self._operate(served, compiled, incoming, receive, match.path_params, session)
         except MockError as error:
             response = self._error(served, compiled, error)
+        except StoreUnavailable as exc:
+            response = self._error(served, compiled, unavailable(exc))
         except Exception:  # a bug in a behaviour must not take the server down
             log.exception("unhandled error serving %s", compiled.operation.label)
             response = self._error(served, compiled, MockError(500, "The mock failed to serve this request"))

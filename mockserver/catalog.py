@@ -10,7 +10,8 @@ from mockserver.pipeline.errors import ErrorRenderer
 from mockserver.pipeline.responder import Responder
 from mockserver.pipeline.routing import RouteCollision, Router
 from mockserver.pipeline.security import Security
-from mockserver.runtime import ApiBackend, Clock, Handler, WorldOptions
+from mockserver.runtime import ApiBackend, Clock, Handler, WorldMismatch, WorldOptions
+from mockserver.store import StoreUnavailable
 from mockserver.store.clock import make_clock
 from oascore import Operation, Spec, SpecError, load_spec
 from oascore.fakes.generator import FakeData
@@ -61,7 +62,10 @@ def load_catalog(config: Config) -> Catalog:
             raise StartupError(f"cannot load spec {exc}") from None
     if not specs:
         raise StartupError("no spec to serve")
-    clock = make_clock(config.state_file)
+    try:
+        clock = make_clock(config.state_file, config.state_url)
+    except StoreUnavailable as exc:
+        raise StartupError(f"{exc}; is the server up and the URL right?") from None
     router = Router()
     served: dict[str, ServedSpec] = {}
     for spec in specs:
@@ -92,10 +96,15 @@ def _compile(name: str, spec: Spec, config: Config, clock: Clock) -> ServedSpec:
                 seed=config.seed,
                 world_size=config.world_size,
                 state_file=config.state_file,
+                state_url=config.state_url,
+                reseed=config.reseed,
                 tokens=dict(config.tokens),
                 clone_seconds=config.clone_seconds,
             )
-            backend = profile.create(spec, options, clock)
+            try:
+                backend = profile.create(spec, options, clock)
+            except (WorldMismatch, StoreUnavailable) as exc:
+                raise StartupError(str(exc)) from None
             handlers = dict(backend.handlers())
             break
     schemes = spec.security_schemes

@@ -39,10 +39,21 @@ def build_parser() -> argparse.ArgumentParser:
         "--state-file", default=None, help="keep state in this SQLite file (durable, shared by workers)"
     )
     parser.add_argument(
+        "--state-url",
+        default=None,
+        metavar="postgresql://…",
+        help="keep state in this PostgreSQL database, shared by every replica on every machine",
+    )
+    parser.add_argument(
+        "--reseed",
+        action="store_true",
+        help="with --state-url: replace a world of another seed there instead of refusing to start",
+    )
+    parser.add_argument(
         "--workers",
         type=int,
         default=1,
-        help="uvicorn worker processes (needs --state-file for shared state)",
+        help="uvicorn worker processes (needs --state-file or --state-url for shared state)",
     )
     parser.add_argument(
         "--token",
@@ -70,6 +81,13 @@ def parse_config(argv: Sequence[str] | None = None) -> Config:
         build_parser().error("--workers must be at least 1")
     if args.world_size is not None and not 1 <= args.world_size <= 5_000_000:
         build_parser().error("--world-size must be between 1 and 5,000,000")
+    if args.state_url is not None:
+        if args.state_file is not None:
+            build_parser().error("give --state-file or --state-url, not both")
+        if not args.state_url.startswith(("postgresql://", "postgres://")):
+            build_parser().error("--state-url takes a PostgreSQL URL: postgresql://USER:PASSWORD@HOST:PORT/DB")
+    elif args.reseed:
+        build_parser().error("--reseed goes with --state-url")
     return Config(
         specs=list(args.specs),
         host=args.host,
@@ -80,6 +98,8 @@ def parse_config(argv: Sequence[str] | None = None) -> Config:
         max_body=args.max_body,
         world_size=args.world_size,
         state_file=args.state_file,
+        state_url=args.state_url,
+        reseed=args.reseed,
         tokens={token: role for role, token in args.token},
         admin_token=args.admin_token,
         clone_seconds=args.clone_seconds,

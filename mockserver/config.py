@@ -34,6 +34,8 @@ class Config:
     max_body: int = DEFAULT_MAX_BODY
     world_size: int | None = None
     state_file: str | None = None
+    state_url: str | None = None  # postgresql://…: the state of every replica, in one database
+    reseed: bool = False  # replace a state URL's world of another seed instead of refusing
     tokens: dict[str, str] = field(default_factory=dict)  # token -> role
     admin_token: str | None = None
     clone_seconds: float = 3.0

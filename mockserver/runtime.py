@@ -46,6 +46,10 @@ class MockResponse:
 Handler = Callable[[MockRequest], MockResponse]
 
 
+class WorldMismatch(Exception):
+    """The shared state holds another seed's world; ``str()`` says how to resume it or re-seed."""
+
+
 class Clock(Protocol):
     """The mock's one source of time: wall time plus an offset the control plane can advance."""
 
@@ -87,6 +91,8 @@ class WorldOptions:
     seed: int = 0
     world_size: int | None = None  # None: the profile's default, sized for a UI
     state_file: str | None = None  # SQLite path; None keeps state in memory
+    state_url: str | None = None  # PostgreSQL URL (wins over state_file)
+    reseed: bool = False  # a state URL holding another seed's world: replace it (else refuse)
     tokens: Mapping[str, str] = field(default_factory=dict)  # token -> role (e.g. "admin")
     clone_seconds: float = 3.0  # how long a clone stays "cloning" on the mock's clock
 

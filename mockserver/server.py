@@ -34,8 +34,11 @@ def run(config: Config) -> int:
     except StartupError as exc:
         print(f"mockserver: {exc}", file=sys.stderr)
         return EXIT_STARTUP
-    if config.workers > 1 and config.state_file is None:
-        print("mockserver: note: without --state-file each worker keeps its own state", file=sys.stderr)
+    if config.workers > 1 and config.state_file is None and config.state_url is None:
+        print(
+            "mockserver: note: without --state-file or --state-url each worker keeps its own state",
+            file=sys.stderr,
+        )
     try:
         sock = _bind(config.host, config.port)
     except OSError as exc:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -31,3 +33,35 @@ def mock_url() -> Iterator[str]:
 def client(mock_url: str) -> Iterator[httpx.Client]:
     with httpx.Client(base_url=mock_url, timeout=10) as c:
         yield c
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[str]:
+    """A throwaway PostgreSQL server for this test session (``TEST_PG_DSN`` to use a running one).
+
+    No PostgreSQL binaries is a failure, not a skip: ``.ci/install.d/30-postgresql.sh`` installs them.
+    """
+    if os.environ.get("TEST_PG_DSN"):
+        yield os.environ["TEST_PG_DSN"]
+        return
+    from pgserver import running_postgres
+
+    with running_postgres("specmock_test") as dsn:
+        yield dsn
+
+
+@pytest.fixture()
+def pg_url(pg_server: str) -> str:
+    """A ``--state-url`` of an empty schema of its own (the search path picks it), one per test."""
+    import psycopg
+
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(pg_server, autocommit=True) as conn:
+        conn.execute(f"CREATE SCHEMA {schema}")
+    return with_schema(pg_server, schema)
+
+
+def with_schema(dsn: str, schema: str) -> str:
+    """``dsn`` whose connections use ``schema`` (libpq ``options=-c search_path=…``)."""
+    sep = "&" if "?" in dsn else "?"
+    return f"{dsn}{sep}options=-csearch_path%3D{schema}"

@@ -1,4 +1,7 @@
-"""The store interface (memory and SQLite), durability, and several processes sharing one file."""
+"""The store interface (memory, SQLite and PostgreSQL), durability, and several processes sharing one file.
+
+PostgreSQL-only behaviour (schema versions, a lost connection, several replicas) is in
+``tests/test_postgres.py``."""
 
 from __future__ import annotations
 
@@ -15,13 +18,20 @@ import pytest
 
 from mockserver.store import MemoryStore, Store
 from mockserver.store.clock import MockClock, make_clock
+from mockserver.store.postgres import PostgresStore
 from mockserver.store.sqlite import SqliteStore
 from tests.test_world_support import CLONE, COLLECTIONS, ROOT, world
 
 
-@pytest.fixture(params=["memory", "sqlite"])
+@pytest.fixture(params=["memory", "sqlite", "postgres"])
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
-    made: Store = MemoryStore() if request.param == "memory" else SqliteStore(str(tmp_path / "s.db"), "t")
+    made: Store
+    if request.param == "postgres":
+        made = PostgresStore(request.getfixturevalue("pg_url"), "t")
+    elif request.param == "sqlite":
+        made = SqliteStore(str(tmp_path / "s.db"), "t")
+    else:
+        made = MemoryStore()
     yield made
     made.close()
 

@@ -18,9 +18,10 @@ import orjson
 from mockserver.catalog import Catalog
 from mockserver.config import Config
 from mockserver.control.journal import Journal
-from mockserver.pipeline.errors import PROBLEM_JSON, MockError, title_for
+from mockserver.pipeline.errors import PROBLEM_JSON, MockError, title_for, unavailable
 from mockserver.pipeline.prefer import Preferences, parse_items
 from mockserver.runtime import MockResponse
+from mockserver.store import StoreUnavailable
 
 log = logging.getLogger("mockserver")
 
@@ -92,6 +93,8 @@ class ControlPlane:
             return self._route(method, path.rstrip("/"), query, body)
         except MockError as error:
             return _problem(error)
+        except StoreUnavailable as exc:
+            return _problem(unavailable(exc))
         except Exception:  # a bug here must answer problem+json, as the API routes do, not drop the line
             log.exception("unhandled error in the control plane: %s %s", method, path)
             return _problem(MockError(500, "The control plane failed to serve this request"))

@@ -65,6 +65,20 @@ class MockError(Exception):
         return f"{self.status} {self.detail or title_for(self.status)}"
 
 
+RETRY_AFTER = "1"  # seconds: the store reconnects on its own, so a retry soon is worth it
+
+
+def unavailable(reason: object) -> MockError:
+    """The 503 for a state store that cannot be reached: says why, and that a retry will do."""
+    return MockError(
+        503,
+        f"The mock's state store cannot be reached, so this request was not served: {reason}. "
+        "This replica reconnects on its own; retry in a moment.",
+        headers={"Retry-After": RETRY_AFTER},
+        code="state_store_unavailable",
+    )
+
+
 class Shape(Enum):
     FASTAPI = "fastapi"
     MESSAGE_ERRORS = "message-errors"

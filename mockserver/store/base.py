@@ -14,7 +14,8 @@ The interface is deliberately small and knows nothing of HTTP or of any API:
 
 :class:`~mockserver.store.memory.MemoryStore` is the default;
 :class:`~mockserver.store.sqlite.SqliteStore` implements the same interface over a file shared by
-several processes. :func:`mockserver.store.open_store` picks one.
+several processes, :class:`~mockserver.store.postgres.PostgresStore` over a PostgreSQL database
+shared by several machines. :func:`mockserver.store.open_store` picks one.
 """
 
 from __future__ import annotations
@@ -24,6 +25,12 @@ from contextlib import AbstractContextManager
 from typing import Any, Protocol
 
 Doc = dict[str, Any]
+
+
+class StoreUnavailable(Exception):
+    """The store's server cannot be reached (a database store); ``str()`` says which and why.
+
+    Raised by any store call; the app answers 503 and the store reconnects on its own."""
 
 
 class Store(Protocol):

@@ -3,7 +3,8 @@
 In memory the offset is a float on the clock. With a state file the offset lives in a one-row
 SQLite table of that file, so every worker process serving the same state sees the same time;
 ``advance`` is an atomic ``UPDATE ... SET offset = offset + ?`` in an immediate transaction, so two
-workers advancing at once both count.
+workers advancing at once both count. With a state URL the same one-row table lives in PostgreSQL
+(``specmock_clock``), shared by every replica on every machine.
 """
 
 from __future__ import annotations
@@ -11,6 +12,9 @@ from __future__ import annotations
 import sqlite3
 import threading
 import time
+from typing import Protocol
+
+from mockserver.store.base import StoreUnavailable
 
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS mock_clock ("
@@ -18,32 +22,46 @@ _SCHEMA = (
 )
 
 
-class MockClock:
-    """``now()`` is ``time.time() + offset()``; ``advance(s)`` moves it and returns the new offset."""
+class Offset(Protocol):
+    """Where the offset is kept: ``read()`` it, ``add(seconds)`` atomically and get the new value."""
 
-    def __init__(self, state_file: str | None = None) -> None:
-        self._offset = 0.0
+    def read(self) -> float: ...
+
+    def add(self, seconds: float) -> float: ...
+
+    def close(self) -> None: ...
+
+
+class MemoryOffset:
+    def __init__(self) -> None:
+        self._value = 0.0
         self._lock = threading.Lock()
-        self._db: sqlite3.Connection | None = None
-        if state_file is not None:
-            self._db = _connect(state_file)
 
-    def now(self) -> float:
-        return time.time() + self.offset()
+    def read(self) -> float:
+        return self._value
 
-    def offset(self) -> float:
-        if self._db is None:
-            return self._offset
+    def add(self, seconds: float) -> float:
+        with self._lock:
+            self._value += seconds
+            return self._value
+
+    def close(self) -> None:
+        pass
+
+
+class SqliteOffset:
+    def __init__(self, path: str) -> None:
+        self._lock = threading.Lock()
+        self._db: sqlite3.Connection | None = _connect(path)
+
+    def read(self) -> float:
+        assert self._db is not None
         with self._lock:
             row = self._db.execute("SELECT offset_seconds FROM mock_clock WHERE id = 0").fetchone()
         return float(row[0]) if row else 0.0
 
-    def advance(self, seconds: float) -> float:
-        """Move the offset by ``seconds`` (negative moves it back: ``advance(-offset())`` resets)."""
-        if self._db is None:
-            with self._lock:
-                self._offset += seconds
-                return self._offset
+    def add(self, seconds: float) -> float:
+        assert self._db is not None
         with self._lock, self._db:
             self._db.execute(
                 "UPDATE mock_clock SET offset_seconds = offset_seconds + ? WHERE id = 0", (seconds,)
@@ -55,6 +73,26 @@ class MockClock:
         if self._db is not None:
             self._db.close()
             self._db = None
+
+
+class MockClock:
+    """``now()`` is ``time.time() + offset()``; ``advance(s)`` moves it and returns the new offset."""
+
+    def __init__(self, state_file: str | None = None, *, offset: Offset | None = None) -> None:
+        self._offset: Offset = offset or (SqliteOffset(state_file) if state_file else MemoryOffset())
+
+    def now(self) -> float:
+        return time.time() + self.offset()
+
+    def offset(self) -> float:
+        return self._offset.read()
+
+    def advance(self, seconds: float) -> float:
+        """Move the offset by ``seconds`` (negative moves it back: ``advance(-offset())`` resets)."""
+        return self._offset.add(seconds)
+
+    def close(self) -> None:
+        self._offset.close()
 
 
 def _connect(path: str) -> sqlite3.Connection:
@@ -70,6 +108,16 @@ def _connect(path: str) -> sqlite3.Connection:
     return db
 
 
-def make_clock(state_file: str | None) -> MockClock:
-    """A clock shared through ``state_file`` (SQLite) when given, else one in this process."""
+def make_clock(state_file: str | None, state_url: str | None = None) -> MockClock:
+    """A clock shared through PostgreSQL (``state_url``) or SQLite (``state_file``) when given, else
+    one in this process."""
+    if state_url is not None:
+        try:
+            from mockserver.store.postgres import PostgresOffset
+        except ModuleNotFoundError as exc:
+            raise StoreUnavailable(
+                f"--state-url needs {exc.name}: pip install 'specmock[postgres]'"
+            ) from None
+
+        return MockClock(offset=PostgresOffset(state_url))
     return MockClock(state_file)

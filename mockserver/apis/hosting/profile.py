@@ -26,11 +26,12 @@ from typing import Any
 
 import orjson
 
+from mockserver.apis.common.seeding import open_world
 from mockserver.apis.common.shapes import Pruner, enum_values, list_property, non_null, response_schema, walk
 from mockserver.apis.common.worldkit import check_state_header, role_for, stable_int, world_size
 from mockserver.apis.hosting.world import CUSTOMERS, ExplicitHosting, HostingRows, SeededHosting
 from mockserver.runtime import ApiBackend, Clock, Handler, MockRequest, MockResponse, WorldOptions
-from mockserver.store import open_store
+from mockserver.store import Store, open_store
 from oascore import Operation, Spec
 
 LIST = ("GET", "/api/migrations")
@@ -67,6 +68,13 @@ class HostingProfile:
         return HostingBackend(spec, options, clock)
 
 
+def _seed_meta(store: Store, seed: int, size: int) -> None:
+    """The hosting world is regenerated from its seed: only the seed is stored."""
+    store.set_meta("seed", seed)
+    store.set_meta("world_size", size)
+    store.set_meta("migrations", "seeded")
+
+
 class HostingBackend:
     name = "hosting"
 
@@ -82,18 +90,11 @@ class HostingBackend:
         self.statuses = enum_values(spec, walk(spec, listing, self.list_name, "[]", "status")) or _STATUSES
         self.default_page, self.default_per = self._default("page", 1), self._default("per", 25)
         self.pruner = Pruner(spec)
-        self.store = open_store(options.state_file, "hosting")
-        with self.store.transaction():
-            if self.store.get_meta("seed") is None:
-                self._seed_meta(options.seed, world_size(options.world_size))
+        self.store = open_store(options.state_file, "hosting", options.state_url)
+        open_world("hosting", self.store, options, _seed_meta)
         self._generation = -1
         self._seeded: dict[tuple[int, int], SeededHosting] = {}
         self._sync()
-
-    def _seed_meta(self, seed: int, size: int) -> None:
-        self.store.set_meta("seed", seed)
-        self.store.set_meta("world_size", size)
-        self.store.set_meta("migrations", "seeded")
 
     def _sync(self) -> None:
         generation = self.store.generation()
@@ -115,7 +116,7 @@ class HostingBackend:
     def reset(self) -> None:
         with self.store.transaction():
             self.store.reset()
-            self._seed_meta(self.options.seed, world_size(self.options.world_size))
+            _seed_meta(self.store, self.options.seed, world_size(self.options.world_size))
         self._sync()
 
     def export_state(self) -> dict[str, Any]:

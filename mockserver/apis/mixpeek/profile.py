@@ -9,12 +9,12 @@ and enum values come from the served spec (the docs variant lists ``migrations``
 Credentials: a token registered with ``--token ROLE:TOKEN`` has that role; any other bearer key
 in Mixpeek's documented format ``sk_…`` is a plain user; anything else is refused with 401.
 
-State: namespaces, collections and clones live in the store (memory, or SQLite with a state
-file). The seeded migrations are immutable and are *regenerated* from (seed, world_size) in every
-process rather than stored — they are deterministic, and a million rows build in seconds from
-compact columns (see :mod:`mockserver.apis.mixpeek.migrations`). Only migrations that arrived
-through ``import_state`` are stored as documents. Export: every namespace, collection, clone and
-(up to ``EXPORT_LIMIT`` rows) every migration document; bigger worlds export
+State: namespaces, collections and clones live in the store (memory, SQLite with a state file,
+or PostgreSQL with a state URL). The seeded migrations are immutable and are *regenerated* from
+(seed, world_size) in every process rather than stored — they are deterministic, and a million
+rows build in seconds from compact columns (see :mod:`mockserver.apis.mixpeek.migrations`). Only
+migrations that arrived through ``import_state`` are stored as documents. Export: every namespace,
+collection, clone and (up to ``EXPORT_LIMIT`` rows) every migration document; bigger worlds export
 ``{"seeded": true, "count": n}`` for the migrations, which import regenerates from the seed.
 """
 
@@ -25,6 +25,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from mockserver.apis.common.rowindex import IndexedRows
+from mockserver.apis.common.seeding import open_world
 from mockserver.apis.common.shapes import Pruner, enum_values, list_property, non_null, response_schema, walk
 from mockserver.apis.common.worldkit import role_for, world_size
 from mockserver.apis.mixpeek.filters import FilterError
@@ -98,10 +99,8 @@ class MixpeekBackend:
         self.vocab, self.migration_item, self.list_name = self._read_spec()
         self.default_limit = self._body_default("limit", 20)
         self.default_offset = self._body_default("offset", 0)
-        self.store = open_store(options.state_file, "mixpeek")
-        with self.store.transaction():
-            if self.store.get_meta("seed") is None:  # an existing state file is loaded, not re-seeded
-                seed_store(self.store, options.seed, world_size(options.world_size))
+        self.store = open_store(options.state_file, "mixpeek", options.state_url)
+        open_world("mixpeek", self.store, options, seed_store)
         self._generation = -1
         self._seeded_cache: dict[tuple[int, int], SeededMigrations] = {}
         self._sync()
