@@ -13,8 +13,10 @@ Shared by ``tests/test_durability.py`` (short) and ``bench/bench_durability.py``
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -65,26 +67,49 @@ def plan_names(n: int, prefix: str) -> list[str]:
     return [f"{prefix}_{i % unique}" for i in range(n)]
 
 
-async def _storm(url: str, names: list[str], sources: list[str], concurrency: int) -> StormResult:
+def replica_for(i: int, n: int, replicas: int) -> int:
+    """Which replica request ``i`` of ``n`` goes to: round robin, and a name's second ask (see
+    :func:`plan_names`) to another replica than its first, so replicas race for the same names."""
+    unique = max(1, n - n // 5)
+    return (i + i // unique) % replicas
+
+
+async def _storm(
+    urls: list[str],
+    names: list[str],
+    sources: list[str],
+    concurrency: int,
+    midway: tuple[int, Callable[[], None]] | None,
+) -> StormResult:
     result = StormResult(requested=len(names), names=names)
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
     gate = asyncio.Event()
+    answered = 0
 
-    async def one(client: httpx.AsyncClient, i: int, name: str) -> None:
+    async def one(clients: list[httpx.AsyncClient], i: int, name: str) -> None:
+        nonlocal answered
         await gate.wait()
         path = CLONE.format(source=sources[i % len(sources)])
+        replica = replica_for(i, len(names), len(clients))
         try:
-            response = await client.post(path, headers=BEARER, json={"namespace_name": name})
+            response = await clients[replica].post(path, headers=BEARER, json={"namespace_name": name})
         except httpx.HTTPError as exc:
-            result.errors.append(f"{name}: {type(exc).__name__}: {exc}")
+            result.errors.append(f"{urls[replica]} {name}: {type(exc).__name__}: {exc}")
             return
         result.statuses[response.status_code] += 1
         if response.status_code == 200:
             result.ack_counts[name] += 1
             result.acknowledged[name] = response.json()["namespace"]["namespace_id"]
+        answered += 1
+        if midway is not None and answered == midway[0]:
+            midway[1]()
 
-    async with httpx.AsyncClient(base_url=url, limits=limits, timeout=300) as client:
-        tasks = [asyncio.create_task(one(client, i, name)) for i, name in enumerate(names)]
+    async with contextlib.AsyncExitStack() as stack:
+        clients = [
+            await stack.enter_async_context(httpx.AsyncClient(base_url=url, limits=limits, timeout=300))
+            for url in urls
+        ]
+        tasks = [asyncio.create_task(one(clients, i, name)) for i, name in enumerate(names)]
         await asyncio.sleep(0)  # every task is waiting at the gate: release them together
         started = time.perf_counter()
         gate.set()
@@ -93,11 +118,23 @@ async def _storm(url: str, names: list[str], sources: list[str], concurrency: in
     return result
 
 
-def storm(url: str, n: int, *, prefix: str = "storm", concurrency: int | None = None) -> StormResult:
-    """``n`` concurrent clones of the first seeded namespace, addressed by id and by name in turn."""
-    source = mixpeek_state(url)["namespaces"][0]
+def storm(
+    url: str | list[str],
+    n: int,
+    *,
+    prefix: str = "storm",
+    concurrency: int | None = None,
+    midway: tuple[int, Callable[[], None]] | None = None,
+) -> StormResult:
+    """``n`` concurrent clones of the first seeded namespace, addressed by id and by name in turn.
+
+    ``url`` may be several replicas of one world: requests are spread over them
+    (:func:`replica_for`). ``midway=(k, action)`` runs ``action()`` once ``k`` requests have been
+    answered (e.g. SIGKILL a replica mid-storm)."""
+    urls = [url] if isinstance(url, str) else list(url)
+    source = mixpeek_state(urls[0])["namespaces"][0]
     sources = [source["namespace_id"], source["namespace_name"]]
-    return asyncio.run(_storm(url, plan_names(n, prefix), sources, concurrency or n))
+    return asyncio.run(_storm(urls, plan_names(n, prefix), sources, concurrency or n, midway))
 
 
 async def _unreachable(url: str, names: list[str], concurrency: int = 50) -> list[str]:

@@ -1,5 +1,7 @@
 """Throwaway PostgreSQL cluster for tests: ``with running_postgres() as dsn: ...``.
 
+(From the infra recipe in /work/notes/infra.md; ``running_cluster`` adds stop/start.)
+
 Works as root (initdb/postgres refuse to run as root: the server processes are
 started as the ``postgres`` unix user via subprocess's ``user=``/``group=``,
 i.e. a plain setuid in the child, no runuser/sudo/su needed) and as a normal
@@ -25,10 +27,12 @@ import socket
 import subprocess
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-__all__ = ["PostgresNotFound", "find_bindir", "running_postgres"]
+__all__ = ["Cluster", "PostgresNotFound", "find_bindir", "running_cluster", "running_postgres"]
 
 
 class PostgresNotFound(RuntimeError):
@@ -53,9 +57,7 @@ def find_bindir() -> Path:
     pg_ctl = shutil.which("pg_ctl")  # NB: on Debian /usr/bin has no pg_ctl (only pg_ctlcluster)
     if pg_ctl:
         return Path(pg_ctl).resolve().parent
-    raise PostgresNotFound(
-        "no PostgreSQL server binaries: apt-get install -y postgresql (or set PG_BINDIR)"
-    )
+    raise PostgresNotFound("no PostgreSQL server binaries: apt-get install -y postgresql (or set PG_BINDIR)")
 
 
 def _free_port() -> int:
@@ -89,15 +91,38 @@ def _env() -> dict[str, str]:
     return env
 
 
+@dataclass
+class Cluster:
+    """A running throwaway cluster: ``dsn`` to connect, ``stop()``/``start()`` to take it away and
+    bring it back on the same port (what a database outage looks like to a client)."""
+
+    dsn: str
+    port: int
+    _ctl: Callable[..., None]
+
+    def stop(self) -> None:
+        self._ctl("-m", "immediate", "-w", "-t", "30", "stop")
+
+    def start(self) -> None:
+        self._ctl("-w", "-t", "30", "start")
+
+
 @contextlib.contextmanager
-def running_postgres(
+def running_postgres(dbname: str = "test", **kwargs: Any) -> Iterator[str]:
+    """Start a throwaway cluster; yield a DSN like postgresql://postgres@127.0.0.1:PORT/test."""
+    with running_cluster(dbname, **kwargs) as cluster:
+        yield cluster.dsn
+
+
+@contextlib.contextmanager
+def running_cluster(
     dbname: str = "test",
     *,
     base_dir: str | None = None,
     start_timeout: float = 30.0,
     log_statements: bool = False,
-) -> Iterator[str]:
-    """Start a throwaway cluster; yield a DSN like postgresql://postgres@127.0.0.1:PORT/test."""
+) -> Iterator[Cluster]:
+    """Start a throwaway cluster and yield it; it is stopped and deleted on exit."""
     bindir = find_bindir()
     user = _server_user()
     env = _env()
@@ -120,17 +145,33 @@ def running_postgres(
 
         def run(*args: str | Path, timeout: float = 120.0) -> None:
             p = subprocess.run(
-                [str(a) for a in args], check=False, cwd=root, env=env, capture_output=True, text=True,
-                timeout=timeout, user=uid, group=gid, extra_groups=groups,
+                [str(a) for a in args],
+                check=False,
+                cwd=root,
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=timeout,
+                user=uid,
+                group=gid,
+                extra_groups=groups,
             )
             if p.returncode != 0:
                 tail = log.read_text(errors="replace")[-3000:] if log.exists() else ""
-                raise RuntimeError(
-                    f"{args[0]} failed ({p.returncode}):\n{p.stdout}\n{p.stderr}\n{tail}"
-                )
+                raise RuntimeError(f"{args[0]} failed ({p.returncode}):\n{p.stdout}\n{p.stderr}\n{tail}")
 
-        run(bindir / "initdb", "-D", data, "-U", "postgres", "--auth=trust",
-            "--encoding=UTF8", "--locale=C", "--no-sync", "--no-instructions")
+        run(
+            bindir / "initdb",
+            "-D",
+            data,
+            "-U",
+            "postgres",
+            "--auth=trust",
+            "--encoding=UTF8",
+            "--locale=C",
+            "--no-sync",
+            "--no-instructions",
+        )
         sock.mkdir(mode=0o700)
         if user is not None:
             os.chown(sock, user.pw_uid, user.pw_gid)
@@ -153,8 +194,18 @@ def running_postgres(
             with open(data / "postgresql.auto.conf", "a") as f:  # later lines win
                 f.writelines(f"{k} = {v}\n" for k, v in conf.items())
             try:
-                run(bindir / "pg_ctl", "-D", data, "-l", log, "-w", "-t", str(int(start_timeout)),
-                    "start", timeout=start_timeout + 10)
+                run(
+                    bindir / "pg_ctl",
+                    "-D",
+                    data,
+                    "-l",
+                    log,
+                    "-w",
+                    "-t",
+                    str(int(start_timeout)),
+                    "start",
+                    timeout=start_timeout + 10,
+                )
                 break
             except RuntimeError as e:
                 last_err = e
@@ -165,7 +216,11 @@ def running_postgres(
 
         try:
             run(bindir / "createdb", "-h", sock, "-p", str(port), "-U", "postgres", dbname)
-            yield f"postgresql://postgres@127.0.0.1:{port}/{dbname}"
+
+            def ctl(*args: str) -> None:
+                run(bindir / "pg_ctl", "-D", data, "-l", log, *args, timeout=start_timeout + 10)
+
+            yield Cluster(f"postgresql://postgres@127.0.0.1:{port}/{dbname}", port, ctl)
         finally:
             # immediate: the cluster is thrown away, no need for a checkpoint
             with contextlib.suppress(Exception):

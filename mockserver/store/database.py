@@ -61,7 +61,7 @@ MIGRATIONS: list[tuple[int, str]] = [
 LATEST = MIGRATIONS[-1][0]
 
 
-class SchemaTooNew(Exception):
+class SchemaTooNew(StoreUnavailable):
     """The database was migrated by a newer mockserver; this one does not know its schema."""
 
 
@@ -111,13 +111,16 @@ class Database:
             name="specmock",
         )
         self.users = 0
-        try:
-            self.pool.open(wait=True, timeout=30.0)
-        except psycopg_pool.PoolTimeout:
-            self.pool.close()
-            raise StoreUnavailable(f"cannot connect to the state database {self.shown}") from None
-        with self.pool.connection() as conn:
-            migrate(conn)
+        try:  # one plain connection first: a wrong URL fails now, with the server's own words
+            with psycopg.connect(url, autocommit=True, connect_timeout=10) as conn:
+                migrate(conn)
+        except SchemaTooNew as exc:
+            raise SchemaTooNew(f"cannot use the state database {self.shown}: {exc}") from None
+        except psycopg.Error as exc:
+            raise StoreUnavailable(
+                f"cannot use the state database {self.shown}: {_first_line(exc)}"
+            ) from None
+        self.pool.open(wait=False)
 
     @contextmanager
     def transaction(self) -> Iterator[psycopg.Connection[Any]]:
@@ -127,7 +130,9 @@ class Database:
             with conn.transaction():
                 yield conn
             return
-        with self._errors(), self.pool.connection() as conn, conn.transaction():
+        # pipeline mode: writes whose result nobody reads (put, delete) travel with the next
+        # statement that is read, or with COMMIT, instead of one round trip each
+        with self._errors(), self.pool.connection() as conn, conn.pipeline(), conn.transaction():
             self._local.conn = conn
             try:
                 yield conn
@@ -159,11 +164,17 @@ class Database:
         try:
             yield
         except (psycopg.OperationalError, psycopg_pool.PoolTimeout) as exc:
-            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            raise StoreUnavailable(f"the state database {self.shown} is unavailable ({first})") from exc
+            raise StoreUnavailable(
+                f"the state database {self.shown} is unavailable ({_first_line(exc)})"
+            ) from exc
 
     def close(self) -> None:
         self.pool.close()
+
+
+def _first_line(exc: Exception) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
 
 
 def _configure(conn: psycopg.Connection[Any]) -> None:

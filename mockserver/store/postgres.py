@@ -47,8 +47,8 @@ class PostgresStore:
         """One write statement; its first row when it has ``RETURNING``."""
 
         def write(conn: Conn) -> Any:
-            cursor = conn.execute(sql, args)
-            return cursor.fetchone() if cursor.description else None
+            cursor = conn.execute(sql, args)  # in a pipeline, only a fetch waits for the server
+            return cursor.fetchone() if " RETURNING " in sql else None
 
         return self.db.run(write)
 
