@@ -64,6 +64,11 @@ def _bodies() -> dict[str, tuple[bytes, tuple[str | int, ...]]]:
     }
 
 
+def _nested(key: bytes, inner: bytes, depth: int) -> bytes:
+    """``{"key": [{"key": [ ... inner ... ]}]}``: an object and an array per level, ``depth`` levels."""
+    return (b'{"' + key + b'": [') * depth + inner + b"]}" * depth
+
+
 def _big() -> bytes:
     return b"[" + b"1," * (TEN_MIB // 2) + b"1]"
 
@@ -87,7 +92,31 @@ def catalog(namespace: str = NAMESPACE) -> list[Bad]:
             bad.append(Bad(f"{label}:content_type={ctype}", op, "mixpeek", "POST", path, sent, b"{}", 400))
         bad.append(Bad(f"{label}:ten_mib", op, "mixpeek", "POST", path, headers, _big(), 400))
     forty = "1234567890123456789012345678901234567890"
+    leaf = b'{"field": "collection_name", "operator": "eq", "value": "x"}'
     bad += [
+        # small bodies nested past the validators' recursion (a 500 before the depth limit)
+        Bad(
+            "collections:filters_129_deep",
+            COLLECTIONS,
+            "mixpeek",
+            "POST",
+            COLLECTIONS[1],
+            scoped,
+            b'{"filters": ' + _nested(b"AND", leaf, 129) + b"}",
+            422,
+            ("body",),
+        ),
+        Bad(
+            "clone:include_resources_300_deep",
+            CLONE,
+            "mixpeek",
+            "POST",
+            clone_path,
+            JSON,
+            b'{"namespace_name": "deep", "include_resources": ' + b'{"a": ' * 300 + b"1" + b"}" * 300 + b"}",
+            422,
+            ("body",),
+        ),
         # 40-digit integers, NaN and Infinity where a number is expected
         Bad(
             "list:forty_digits",

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from mockserver.jsonio import dump_json, parse_json
+from mockserver.jsonio import DEFAULT_MAX_DEPTH, TooDeep, dump_json, parse_json
 
 
 @pytest.mark.parametrize(
@@ -50,3 +50,26 @@ def test_output_is_valid_json_even_where_orjson_refuses() -> None:
     written.decode("utf-8")  # always valid UTF-8
     assert json.loads(written) == {"big": 10**30, "nan": None, "inf": [None], "odd": "a\ud800b", "ok": "é"}
     assert dump_json({"nan": float("nan")}) == b'{"nan":null}'  # orjson's own answer, same shape
+
+
+def test_nesting_up_to_the_limit_is_read_and_one_level_more_is_too_deep() -> None:
+    at_limit = b"[" * DEFAULT_MAX_DEPTH + b"]" * DEFAULT_MAX_DEPTH
+    assert parse_json(at_limit) == parse_json(at_limit, max_depth=DEFAULT_MAX_DEPTH)
+    over = b'{"a": ' + at_limit + b"}"
+    with pytest.raises(TooDeep, match=f"deeper than {DEFAULT_MAX_DEPTH} levels") as raised:
+        parse_json(over)
+    assert raised.value.limit == DEFAULT_MAX_DEPTH
+    assert parse_json(over, max_depth=DEFAULT_MAX_DEPTH + 1)["a"]
+
+
+@pytest.mark.parametrize("depth", [129, 1025, 100_000])  # past the validator, orjson, the stdlib parser
+def test_any_depth_past_the_limit_is_the_same_readable_error(depth: int) -> None:
+    with pytest.raises(TooDeep, match="deeper than 64 levels"):
+        parse_json(b"[" * depth + b"]" * depth)
+    with pytest.raises(TooDeep):
+        parse_json(b'{"n": 12345678901234567890, "x": ' + b"[" * depth + b"]" * depth + b"}")
+
+
+def test_wide_documents_are_not_deep() -> None:
+    wide = b"[" + b",".join([b'{"a": [1]}'] * 10_000) + b"]"
+    assert len(parse_json(wide)) == 10_000
