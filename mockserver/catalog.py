@@ -100,6 +100,7 @@ def _compile(name: str, spec: Spec, config: Config, clock: Clock) -> ServedSpec:
                 reseed=config.reseed,
                 tokens=dict(config.tokens),
                 clone_seconds=config.clone_seconds,
+                max_clones=config.max_clones,
             )
             try:
                 backend = profile.create(spec, options, clock)

@@ -6,7 +6,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from mockserver.config import DEFAULT_MAX_BODY, Config
+from mockserver.config import DEFAULT_MAX_BODY, DEFAULT_MAX_CLONES, MAX_WORLD_SIZE, Config
 from mockserver.server import run
 
 
@@ -70,6 +70,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--clone-seconds", type=float, default=3.0, help="how long a clone stays 'cloning' on the mock clock"
     )
     parser.add_argument(
+        "--max-clones",
+        type=int,
+        default=DEFAULT_MAX_CLONES,
+        help=f"namespace clones the world holds, imported ones included (default {DEFAULT_MAX_CLONES:,})",
+    )
+    parser.add_argument(
         "--max-body", type=int, default=DEFAULT_MAX_BODY, help="request body limit in bytes (default 1 MiB)"
     )
     return parser
@@ -79,8 +85,10 @@ def parse_config(argv: Sequence[str] | None = None) -> Config:
     args = build_parser().parse_args(argv)
     if args.workers < 1:
         build_parser().error("--workers must be at least 1")
-    if args.world_size is not None and not 1 <= args.world_size <= 5_000_000:
-        build_parser().error("--world-size must be between 1 and 5,000,000")
+    if args.world_size is not None and not 1 <= args.world_size <= MAX_WORLD_SIZE:
+        build_parser().error(f"--world-size must be between 1 and {MAX_WORLD_SIZE:,}")
+    if args.max_clones < 0:
+        build_parser().error("--max-clones must be 0 or more")
     if args.state_url is not None:
         if args.state_file is not None:
             build_parser().error("give --state-file or --state-url, not both")
@@ -103,6 +111,7 @@ def parse_config(argv: Sequence[str] | None = None) -> Config:
         tokens={token: role for role, token in args.token},
         admin_token=args.admin_token,
         clone_seconds=args.clone_seconds,
+        max_clones=args.max_clones,
         workers=args.workers,
     )
 

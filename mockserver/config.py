@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import Any
 
 DEFAULT_MAX_BODY = 1024 * 1024
+MAX_WORLD_SIZE = 5_000_000  # --world-size, and the world_size an import may ask for
+DEFAULT_MAX_CLONES = 2_000  # ~40 KiB of memory each
 ENV_VAR = "SPECMOCK_CONFIG"
 
 
@@ -39,6 +41,7 @@ class Config:
     tokens: dict[str, str] = field(default_factory=dict)  # token -> role
     admin_token: str | None = None
     clone_seconds: float = 3.0
+    max_clones: int = DEFAULT_MAX_CLONES
     workers: int = 1
     journal_size: int = 1000
 

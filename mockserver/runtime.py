@@ -95,6 +95,7 @@ class WorldOptions:
     reseed: bool = False  # a state URL holding another seed's world: replace it (else refuse)
     tokens: Mapping[str, str] = field(default_factory=dict)  # token -> role (e.g. "admin")
     clone_seconds: float = 3.0  # how long a clone stays "cloning" on the mock's clock
+    max_clones: int = 2_000  # clones (and imported clones) the world holds; a clear 4xx beyond
 
 
 class ApiProfile(Protocol):

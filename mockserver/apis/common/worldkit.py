@@ -11,7 +11,7 @@ import random
 import re
 import time
 from collections.abc import Mapping, Sequence
-from typing import Any, TypeVar
+from typing import TypeVar
 
 T = TypeVar("T")
 
@@ -75,18 +75,6 @@ def spread(count: int, size: int, salt: int) -> list[int]:
         return []
     step = size / count
     return [min(size - 1, int(i * step + (salt % max(1, int(step))))) for i in range(min(count, size))]
-
-
-def check_state_header(data: Mapping[str, Any], api: str) -> None:
-    """Raise ``ValueError`` unless ``data`` looks like ``api``'s exported state (its common header)."""
-    if not isinstance(data, Mapping):
-        raise ValueError("state must be an object")
-    if data.get("api", api) != api:
-        raise ValueError(f"state is for API {data.get('api')!r}, not {api!r}")
-    for key in ("seed", "world_size"):
-        value = data.get(key)
-        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-            raise ValueError(f"state '{key}' must be a non-negative integer")
 
 
 def world_size(requested: int | None) -> int:

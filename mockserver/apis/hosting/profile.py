@@ -28,7 +28,15 @@ import orjson
 
 from mockserver.apis.common.seeding import open_world
 from mockserver.apis.common.shapes import Pruner, enum_values, list_property, non_null, response_schema, walk
-from mockserver.apis.common.worldkit import check_state_header, role_for, stable_int, world_size
+from mockserver.apis.common.statecheck import (
+    MAX_EXPLICIT_ROWS,
+    MAX_TEXT,
+    check_header,
+    check_seeded,
+    check_text,
+    objects,
+)
+from mockserver.apis.common.worldkit import role_for, stable_int, world_size
 from mockserver.apis.hosting.world import CUSTOMERS, ExplicitHosting, HostingRows, SeededHosting
 from mockserver.runtime import ApiBackend, Clock, Handler, MockRequest, MockResponse, WorldOptions
 from mockserver.store import Store, open_store
@@ -226,23 +234,22 @@ class HostingBackend:
         return fallback
 
 
+KNOWN = frozenset({"api", "format", "seed", "world_size", "customers", "migrations"})
+
+
 def _check(data: Mapping[str, Any]) -> None:
-    check_state_header(data, "hosting")
-    migrations = data.get("migrations")
-    if isinstance(migrations, Mapping):
-        if migrations.get("seeded") is not True:
-            raise ValueError("state 'migrations' must be a list of documents or {\"seeded\": true}")
+    check_header(data, "hosting", KNOWN)
+    customers = data.get("customers", [])
+    if not isinstance(customers, list) or len(customers) > MAX_EXPLICIT_ROWS:
+        raise ValueError(f"state 'customers' must be a list of at most {MAX_EXPLICIT_ROWS:,} strings")
+    if not all(isinstance(customer, str) and len(customer) <= MAX_TEXT for customer in customers):
+        raise ValueError(f"state 'customers' must be a list of strings of at most {MAX_TEXT} characters")
+    if check_seeded(data.get("migrations")):
         return
-    if not isinstance(migrations, list):
-        raise ValueError("state 'migrations' must be a list of documents")
     codes: set[str] = set()
-    for i, doc in enumerate(migrations):
-        if (
-            not isinstance(doc, dict)
-            or not isinstance(doc.get("code"), str)
-            or not isinstance(doc.get("status"), str)
-        ):
-            raise ValueError(f"state 'migrations[{i}]' must be an object with string 'code' and 'status'")
+    for i, doc in enumerate(objects(data, "migrations", MAX_EXPLICIT_ROWS)):
+        for key in ("code", "status"):
+            check_text(doc.get(key), f"migrations[{i}].{key}")
         if doc["code"] in codes:
             raise ValueError(f"state 'migrations[{i}]' repeats code {doc['code']!r}")
         codes.add(doc["code"])

@@ -6,7 +6,9 @@ A clone writes, in one transaction, its namespace (name claimed through the stor
 reservation, so two concurrent clones cannot share a name) and copies of the source's
 collections. The clone carries ``_clone.ready_at`` on the mock's clock; until then the namespace
 exists (its name is taken, ``X-Namespace`` resolves) but lists no collections and counts zero.
-Readiness is computed at read time from the shared clock — no background timer.
+Readiness is computed at read time from the shared clock — no background timer. Clones are filed
+under the index ``clone`` so that counting them is cheap: the world holds at most ``max_clones``
+(:class:`WorldFull` beyond, a 409).
 ``source_organization_id`` (cross-organisation cloning) is accepted and ignored: the mock has one
 organisation.
 """
@@ -27,16 +29,26 @@ MAX_PAGE_SIZE = 1000
 DEFAULT_INCLUDE = {"collections": True, "retrievers": True, "taxonomies": False}
 
 
+CLONE_INDEX = "clone"  # the store index value clones are filed under (seeded namespaces: none)
+
+
 class NameTaken(Exception):
     pass
 
 
+class WorldFull(Exception):
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"The mock holds its limit of {limit:,} clones (--max-clones)")
+        self.limit = limit
+
+
 class Namespaces:
-    def __init__(self, store: Store, clock: Clock, seed: int, clone_seconds: float) -> None:
+    def __init__(self, store: Store, clock: Clock, seed: int, clone_seconds: float, max_clones: int) -> None:
         self.store = store
         self.clock = clock
         self.seed = seed
         self.clone_seconds = clone_seconds
+        self.max_clones = max_clones
 
     # -- lookup and rendering --------------------------------------------------------------
     def find(self, identifier: str) -> Doc | None:
@@ -78,9 +90,12 @@ class Namespaces:
 
     # -- clone -----------------------------------------------------------------------------
     def clone(self, source: Doc, name: str, include: dict[str, Any], description: str | None) -> Doc:
-        """Create the clone of ``source`` named ``name``; raises :class:`NameTaken`."""
+        """Create the clone of ``source`` named ``name``; raises :class:`NameTaken`, or
+        :class:`WorldFull` when the world already holds ``max_clones`` clones."""
         inc = {**DEFAULT_INCLUDE, **{k: bool(v) for k, v in (include or {}).items()}}
         with self.store.transaction():
+            if self.store.count("namespace", index=CLONE_INDEX) >= self.max_clones:
+                raise WorldFull(self.max_clones)
             seq = self.store.next_sequence("clone")
             new_id = ident("ns_", self.seed, "clone", seq)
             if not self.store.reserve_name("namespace", name, new_id):
@@ -141,7 +156,7 @@ class Namespaces:
                     "points": sum(int(c.get("document_count") or 0) for c in copies),
                 },
             }
-            self.store.put("namespace", new_id, ns)
+            self.store.put("namespace", new_id, ns, index=CLONE_INDEX)
             for col in copies:
                 self.store.put("collection", col["collection_id"], col, index=new_id)
         return ns
@@ -251,4 +266,4 @@ def _stats(docs: list[Doc]) -> Doc:
     }
 
 
-__all__ = ["DEFAULT_PAGE_SIZE", "FilterError", "NameTaken", "Namespaces"]
+__all__ = ["CLONE_INDEX", "DEFAULT_PAGE_SIZE", "FilterError", "NameTaken", "Namespaces", "WorldFull"]

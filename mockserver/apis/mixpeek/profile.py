@@ -30,7 +30,7 @@ from mockserver.apis.common.shapes import Pruner, enum_values, list_property, no
 from mockserver.apis.common.worldkit import role_for, world_size
 from mockserver.apis.mixpeek.filters import FilterError
 from mockserver.apis.mixpeek.migrations import ExplicitMigrations, SeededMigrations
-from mockserver.apis.mixpeek.namespaces import Namespaces, NameTaken
+from mockserver.apis.mixpeek.namespaces import Namespaces, NameTaken, WorldFull
 from mockserver.apis.mixpeek.render import Vocab
 from mockserver.apis.mixpeek.state import check_state, export_state, import_state, seed_store
 from mockserver.apis.mixpeek.world import build_catalog
@@ -138,7 +138,9 @@ class MixpeekBackend:
             return
         seed = int(self.store.get_meta("seed") or 0)
         size = int(self.store.get_meta("world_size") or 0)
-        self.namespaces = Namespaces(self.store, self.clock, seed, self.options.clone_seconds)
+        self.namespaces = Namespaces(
+            self.store, self.clock, seed, self.options.clone_seconds, self.options.max_clones
+        )
         if self.store.get_meta("migrations") == "explicit":
             self.migrations: IndexedRows = ExplicitMigrations(self.store.list("migration"))
         else:
@@ -164,7 +166,7 @@ class MixpeekBackend:
         return export_state(self.store, self.migrations, self.namespaces, EXPORT_LIMIT)
 
     def import_state(self, data: Mapping[str, Any]) -> None:
-        check_state(data)
+        check_state(data, self.options.max_clones)
         import_state(self.store, data)
         self._sync()
 
@@ -226,6 +228,17 @@ class MixpeekBackend:
                     "ConflictError",
                     {"namespace_name": name},
                     code="namespace_name_taken",
+                ),
+            )
+        except WorldFull as full:
+            return MockResponse(
+                409,
+                error_body(
+                    409,
+                    f"{full}; POST /_mock/reset or import a smaller state to make room",
+                    "ConflictError",
+                    {"limit": full.limit},
+                    code="clone_limit_reached",
                 ),
             )
         payload = {"namespace": self.namespaces.render(ns), **self.namespaces.clone_status(ns)}

@@ -17,9 +17,18 @@ from collections.abc import Mapping
 from typing import Any
 
 from mockserver.apis.common.rowindex import IndexedRows
-from mockserver.apis.common.worldkit import check_state_header
+from mockserver.apis.common.statecheck import (
+    MAX_EXPLICIT_ROWS,
+    check_header,
+    check_int,
+    check_number,
+    check_seeded,
+    check_sequences,
+    check_text,
+    objects,
+)
 from mockserver.apis.mixpeek.migrations import SeededMigrations
-from mockserver.apis.mixpeek.namespaces import Namespaces
+from mockserver.apis.mixpeek.namespaces import CLONE_INDEX, Namespaces
 from mockserver.apis.mixpeek.world import build_catalog
 from mockserver.store import Store
 
@@ -72,36 +81,49 @@ def export_state(store: Store, migrations: IndexedRows, namespaces: Namespaces, 
     }
 
 
-def check_state(data: Mapping[str, Any]) -> None:
-    """Raise ``ValueError`` with a readable message unless ``data`` is an exported Mixpeek state.
+KNOWN = frozenset(
+    {"api", "format", "seed", "world_size", "namespaces", "collections", "clones", "migrations", "sequences"}
+)
+SEEDED_NAMESPACES = 64  # more than any seed builds (5 to 8): room for the seeded ones beside the clones
+COLLECTIONS_PER_NAMESPACE = 32
 
-    Everything the handlers later read from a stored document is checked here, so an accepted
-    import can never make a later request fail.
+
+def check_state(data: Mapping[str, Any], max_clones: int) -> None:
+    """Raise ``ValueError`` naming the first offending path unless ``data`` is an exported Mixpeek
+    state holding at most ``max_clones`` clones.
+
+    Everything the handlers later read from a stored document is typed and bounded here, so an
+    accepted import can never make a later request fail.
     """
-    check_state_header(data, "mixpeek")
+    check_header(data, "mixpeek", KNOWN)
+    check_sequences(data, frozenset({"clone"}))
     names: set[str] = set()
     ids: set[str] = set()
-    for i, ns in enumerate(_list(data, "namespaces")):
+    namespaces = objects(data, "namespaces", max_clones + SEEDED_NAMESPACES)
+    clones = 0
+    for i, ns in enumerate(namespaces):
         _check_namespace(ns, f"namespaces[{i}]")
         if ns["namespace_name"] in names or ns["namespace_id"] in ids:
             raise ValueError(f"state 'namespaces[{i}]' repeats a namespace name or id")
         names.add(ns["namespace_name"])
         ids.add(ns["namespace_id"])
+        clones += ns.get("_clone") is not None
+        if clones > max_clones:
+            raise ValueError(f"state 'namespaces[{i}]' is clone {clones:,}; the limit is {max_clones:,}")
     collection_ids: set[str] = set()
-    for i, col in enumerate(_list(data, "collections")):
+    collections = objects(data, "collections", len(namespaces) * COLLECTIONS_PER_NAMESPACE)
+    for i, col in enumerate(collections):
         _check_collection(col, f"collections[{i}]")
         if col.get("_namespace_id") not in ids:
             raise ValueError(f"state 'collections[{i}]._namespace_id' names no namespace of the state")
         if col["collection_id"] in collection_ids:
             raise ValueError(f"state 'collections[{i}]' repeats collection id {col['collection_id']!r}")
         collection_ids.add(col["collection_id"])
-    migrations = data.get("migrations")
-    if isinstance(migrations, Mapping):
-        if migrations.get("seeded") is not True:
-            raise ValueError("state 'migrations' must be a list of documents or {\"seeded\": true}")
+    objects(data, "clones", len(namespaces))  # a derived view: ignored, but bounded like the rest
+    if check_seeded(data.get("migrations")):
         return
     migration_ids: set[str] = set()
-    for i, doc in enumerate(_list(data, "migrations")):
+    for i, doc in enumerate(objects(data, "migrations", MAX_EXPLICIT_ROWS)):
         _check_migration(doc, f"migrations[{i}]")
         if doc["migration_id"] in migration_ids:
             raise ValueError(f"state 'migrations[{i}]' repeats migration id {doc['migration_id']!r}")
@@ -110,34 +132,31 @@ def check_state(data: Mapping[str, Any]) -> None:
 
 def _check_namespace(ns: Mapping[str, Any], where: str) -> None:
     for key in ("namespace_id", "namespace_name"):
-        if not isinstance(ns.get(key), str) or not ns[key]:
-            raise ValueError(f"state '{where}.{key}' must be a non-empty string")
+        check_text(ns.get(key), f"{where}.{key}")
     for key in ("_bucket_ids", "_taxonomy_ids", "_retriever_ids"):
         value = ns.get(key)
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise ValueError(f"state '{where}.{key}' must be a list of strings")
-    _check_count(ns, "object_count", where)
+    check_int(ns.get("object_count"), f"{where}.object_count", optional=True)
     clone = ns.get("_clone")
     if clone is None:
         return
-    if not (
-        isinstance(clone, Mapping)
-        and _is_number(clone.get("ready_at"))
-        and isinstance(clone.get("source_namespace_id"), str)
-        and isinstance(clone.get("task_id"), str)
-        and "cloned_resources" in clone
-    ):
-        raise ValueError(
-            f"state '{where}._clone' must be an object with a numeric ready_at, string "
-            "source_namespace_id and task_id, and cloned_resources"
-        )
+    if not isinstance(clone, Mapping):
+        raise ValueError(f"state '{where}._clone' must be an object or null")
+    check_number(clone.get("ready_at"), f"{where}._clone.ready_at")
+    check_text(clone.get("source_namespace_id"), f"{where}._clone.source_namespace_id")
+    check_text(clone.get("task_id"), f"{where}._clone.task_id")
+    resources = clone.get("cloned_resources")
+    if not isinstance(resources, Mapping):
+        raise ValueError(f"state '{where}._clone.cloned_resources' must be an object")
+    for key, value in resources.items():
+        check_int(value, f"{where}._clone.cloned_resources.{key}")
 
 
 def _check_collection(col: Mapping[str, Any], where: str) -> None:
-    if not isinstance(col.get("collection_id"), str):
-        raise ValueError(f"state '{where}.collection_id' must be a string")
+    check_text(col.get("collection_id"), f"{where}.collection_id")
     for key in ("document_count", "taxonomy_count", "retriever_count"):
-        _check_count(col, key, where)
+        check_int(col.get(key), f"{where}.{key}", optional=True)
     clusters = col.get("cluster_applications")
     if clusters is not None and not (
         isinstance(clusters, list)
@@ -147,43 +166,23 @@ def _check_collection(col: Mapping[str, Any], where: str) -> None:
 
 
 def _check_migration(doc: Mapping[str, Any], where: str) -> None:
+    for key in ("migration_id", "status", "created_at"):
+        check_text(doc.get(key), f"{where}.{key}")
     config = doc.get("config")
-    if not (
-        isinstance(doc.get("migration_id"), str)
-        and isinstance(doc.get("status"), str)
-        and isinstance(doc.get("created_at"), str)
-        and isinstance(config, Mapping)
-        and isinstance(config.get("migration_type"), str)
-        and isinstance(config.get("source_namespace_id"), str)
-    ):
-        raise ValueError(
-            f"state '{where}' needs migration_id, status, created_at and "
-            "config.migration_type / config.source_namespace_id strings"
-        )
-
-
-def _is_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
-
-
-def _check_count(doc: Mapping[str, Any], key: str, where: str) -> None:
-    value = doc.get(key)
-    if value is not None and not (isinstance(value, int) and not isinstance(value, bool)):
-        raise ValueError(f"state '{where}.{key}' must be an integer or null")
-
-
-def _list(data: Mapping[str, Any], key: str) -> list[dict[str, Any]]:
-    value = data.get(key, [])
-    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
-        raise ValueError(f"state '{key}' must be a list of objects")
-    return value
+    if not isinstance(config, Mapping):
+        raise ValueError(f"state '{where}.config' must be an object")
+    for key in ("migration_type", "source_namespace_id"):
+        check_text(config.get(key), f"{where}.config.{key}")
 
 
 def import_state(store: Store, data: Mapping[str, Any]) -> None:
     migrations = data.get("migrations")
     explicit = isinstance(migrations, list)
     docs: dict[str, list[Any]] = {
-        "namespace": [[ns["namespace_id"], None, ns] for ns in data.get("namespaces", [])],
+        "namespace": [
+            [ns["namespace_id"], CLONE_INDEX if ns.get("_clone") is not None else None, ns]
+            for ns in data.get("namespaces", [])
+        ],
         "collection": [[c["collection_id"], c["_namespace_id"], c] for c in data.get("collections", [])],
     }
     if explicit:
@@ -195,9 +194,7 @@ def import_state(store: Store, data: Mapping[str, Any]) -> None:
             "names": {
                 "namespace": {ns["namespace_name"]: ns["namespace_id"] for ns in data.get("namespaces", [])}
             },
-            "sequences": {str(k): int(v) for k, v in sequences.items()}
-            if isinstance(sequences, Mapping)
-            else {},
+            "sequences": dict(sequences),
             "meta": {
                 "seed": data["seed"],
                 "world_size": data["world_size"],
