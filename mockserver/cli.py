@@ -93,7 +93,9 @@ def parse_config(argv: Sequence[str] | None = None) -> Config:
         if args.state_file is not None:
             build_parser().error("give --state-file or --state-url, not both")
         if not args.state_url.startswith(("postgresql://", "postgres://")):
-            build_parser().error("--state-url takes a PostgreSQL URL: postgresql://USER:PASSWORD@HOST:PORT/DB")
+            build_parser().error(
+                "--state-url takes a PostgreSQL URL: postgresql://USER:PASSWORD@HOST:PORT/DB"
+            )
     elif args.reseed:
         build_parser().error("--reseed goes with --state-url")
     return Config(
