@@ -1,7 +1,9 @@
 """``contracts run`` / ``contracts diff``: parse flags, call the library, report. Nothing else lives here.
 
-Exit codes: 0 nothing drifted, 1 something did (for ``diff``: something breaking), 2 a usage or
-set-up problem (one message on stderr, never a traceback).
+Exit codes: 0 nothing drifted and every operation's documented success was reached (or
+``--allow-untested``), 1 something drifted or went untested (for ``diff``: something breaking), 2 a
+usage or set-up problem: bad flags, an unreadable or empty spec, a server that cannot be reached or
+answers every operation 404 (one message on stderr, never a traceback).
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from collections.abc import Sequence
 
 from contracts.diff.compare import diff_specs
 from contracts.engine import RunOptions, SetupError, run
-from contracts.options import parse_pairs
+from contracts.options import PHASES, parse_pairs, parse_phases
 from contracts.report import FAMILIES, render_console, summarize, write_json, write_junit
 from oascore import SpecError, load_spec
 
@@ -45,6 +47,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="LOCATION.NAME=VALUE",
         help="pin a parameter in positive cases, e.g. header.X-Namespace=ns_abc",
     )
+    runner.add_argument(
+        "--phases",
+        default=",".join(PHASES),
+        metavar="LIST",
+        help=f"schemathesis phases to run (default: {','.join(PHASES)}; stateful needs links)",
+    )
     runner.add_argument("--max-examples", type=int, default=25, help="schemathesis examples per operation")
     runner.add_argument("--seed", type=int, default=None, help="seed (default: random, printed)")
     runner.add_argument("--workers", type=int, default=1, help="schemathesis workers")
@@ -55,6 +63,11 @@ def build_parser() -> argparse.ArgumentParser:
         dest="closed",
         action="store_false",
         help="allow undocumented response fields (closed by default)",
+    )
+    runner.add_argument(
+        "--allow-untested",
+        action="store_true",
+        help="exit 0 even when an operation's documented success was never reached (and so never checked)",
     )
     runner.add_argument("--quiet", action="store_true", help="no progress on stderr")
     differ = commands.add_parser("diff", help="compare two specs statically")
@@ -86,17 +99,25 @@ def _run(args: argparse.Namespace) -> int:
         seed=args.seed,
         workers=args.workers,
         closed_schemas=args.closed,
+        phases=parse_phases(args.phases),
     )
     progress = None if args.quiet else (lambda line: print(line, file=sys.stderr, flush=True))
     result = run(args.spec, args.url, options, progress)
-    summary = summarize(result.findings, operations=result.operations, requests=result.requests)
+    summary = summarize(
+        result.findings,
+        operations=result.operations,
+        requests=result.requests,
+        untested=len(result.untested),
+        phases=result.phases,
+    )
     if args.json:
-        write_json(args.json, result.findings, summary)
+        write_json(args.json, result.findings, summary, result.coverage)
     if args.junit:
         write_junit(args.junit, result.findings, operations=list(result.labels), families=FAMILIES)
-    print(render_console(result.findings, summary))
+    print(render_console(result.findings, summary, result.coverage))
     print(f"seed: {result.seed}")
-    return EXIT_DRIFT if result.findings else EXIT_CLEAN
+    untested = bool(result.untested) and not args.allow_untested
+    return EXIT_DRIFT if result.findings or untested else EXIT_CLEAN
 
 
 def _diff(args: argparse.Namespace) -> int:

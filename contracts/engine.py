@@ -21,6 +21,7 @@ from contracts.classify.checks import server_error
 from contracts.classify.classifier import Classifier, dedupe
 from contracts.classify.closing import close_response_schemas
 from contracts.classify.request import isolator
+from contracts.coverage import OperationCoverage, operation_coverage
 from contracts.findings import KINDS, Finding
 from contracts.options import Progress, RunOptions, SetupError, parse_pins
 from contracts.phases import run_schemathesis
@@ -45,14 +46,23 @@ PROBES: tuple[tuple[str, Callable[[ProbeContext, Operation], list[Finding]]], ..
 
 @dataclass(frozen=True, slots=True)
 class RunResult:
+    """A run's outcome; plain data, so shards can be written as JSON and merged."""
+
     findings: list[Finding]
     requests: int
     seed: int = 0
     labels: tuple[str, ...] = ()  # the spec's operations, in order
+    coverage: tuple[OperationCoverage, ...] = ()  # per operation, in order
+    phases: tuple[str, ...] = ()  # the phases that sent requests ("probes", "examples", ...)
 
     @property
     def operations(self) -> int:
         return len(self.labels)
+
+    @property
+    def untested(self) -> list[OperationCoverage]:
+        """Operations whose documented success was never reached: nothing checked their success."""
+        return [c for c in self.coverage if c.untested]
 
 
 def run(
@@ -67,23 +77,48 @@ def run(
     closed_raw = close_response_schemas(raw) if options.closed_schemas else copy.deepcopy(raw)
     checked = spec_from_document(closed_raw, str(spec_path), owned=False) if options.closed_schemas else spec
     pins = parse_pins(options.headers, options.params)
+    if not spec.operations:
+        raise SetupError(f"{spec_path}: the spec has no operations, so there is nothing to test")
     _reachable(url)
     target = Target(url)
     ctx = ProbeContext(spec=spec, target=target, pins=pins, seed=seed)
     try:
+        _answers_somewhere(ctx, url)
         findings = run_probes(ctx, say) if options.probes else []
-        say(f"schemathesis: {', '.join(options.phases)}, max {options.max_examples} examples, seed {seed}")
-        observations, sent = run_schemathesis(closed_raw, url, options, seed, spec, pins, say)
+        say(f"schemathesis: max {options.max_examples} examples per operation, seed {seed}")
+        outcome = run_schemathesis(closed_raw, url, options, seed, spec, pins, ctx.tally, say)
         classifier = Classifier(checked, spec, ctx.explanations, isolator(ctx), pins)
-        findings += classifier.classify(observations)
+        findings += classifier.classify(outcome.observations)
         findings += [server_error(op, ex.status, ctx.evidence(ex, "probe")) for op, ex in ctx.server_errors]
     except httpx.TransportError as exc:
         raise SetupError(f"lost {url} mid-run: {exc or type(exc).__name__}") from None
     finally:
         target.close()
     result = dedupe(sorted(findings, key=_rank))
-    say(f"done: {len(result)} finding(s), {sent + target.requests} requests")
-    return RunResult(result, sent + target.requests, seed, tuple(o.label for o in spec.operations))
+    requests = outcome.sent + target.requests
+    coverage = tuple(
+        operation_coverage(spec, op, ctx.tally.statuses.get(op.label, {}), pins.params)
+        for op in spec.operations
+    )
+    phases = (("probes",) if options.probes else ()) + tuple(outcome.ran)
+    say(f"done: {len(result)} finding(s), {requests} requests, phases run: {', '.join(phases)}")
+    return RunResult(result, requests, seed, tuple(o.label for o in spec.operations), coverage, phases)
+
+
+def _answers_somewhere(ctx: ProbeContext, url: str) -> None:
+    """A set-up error when no operation's spec-built request is answered but with 404/405.
+
+    That is a wrong base URL (or ids the server does not have), not drift: checking on would only
+    report every operation's 404 as a finding.
+    """
+    if any(ctx.baseline(op) is not None for op in ctx.spec.operations):
+        return
+    if ctx.tally.only({404, 405}):
+        first = ctx.spec.operations[0]
+        raise SetupError(
+            f"every operation answered 404 at {url} (e.g. {first.method} {url.rstrip('/')}{first.path}): "
+            "is the base URL right, and are the ids it needs pinned with --param?"
+        )
 
 
 def _rank(finding: Finding) -> tuple[int, int]:

@@ -46,6 +46,15 @@ def parse_pairs(values: Iterable[str], sep: str, flag: str) -> dict[str, str]:
     return out
 
 
+def parse_phases(text: str) -> tuple[str, ...]:
+    """``--phases examples,coverage`` as a tuple of known schemathesis phases."""
+    chosen = tuple(name.strip() for name in text.split(",") if name.strip())
+    unknown = [name for name in chosen if name not in PHASES]
+    if unknown or not chosen:
+        raise SetupError(f"--phases {text!r}: expected a comma-separated list of {', '.join(PHASES)}")
+    return chosen
+
+
 def parse_pins(headers: Mapping[str, str], params: Mapping[str, str]) -> Pins:
     pinned: dict[tuple[str, str], str] = {}
     for key, value in params.items():

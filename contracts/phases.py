@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import copy
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from contracts.classify.observation import Observation, observations
+from contracts.coverage import Tally
 from contracts.options import PHASES, Progress, RunOptions, SetupError
 from contracts.probes.base import Pins
 from oascore import Spec
@@ -14,39 +16,64 @@ if TYPE_CHECKING:
     import schemathesis
 
 
+@dataclass(slots=True)
+class PhaseOutcome:
+    """What the phases saw: failed checks, requests sent, and the phases that sent any."""
+
+    observations: list[Observation] = field(default_factory=list)
+    sent: int = 0
+    ran: list[str] = field(default_factory=list)
+
+
 def run_schemathesis(
-    raw: dict[str, Any], url: str, options: RunOptions, seed: int, spec: Spec, pins: Pins, say: Progress
-) -> tuple[list[Observation], int]:
-    """Every phase and built-in check; returns the failed checks as observations, and requests sent."""
+    raw: dict[str, Any],
+    url: str,
+    options: RunOptions,
+    seed: int,
+    spec: Spec,
+    pins: Pins,
+    tally: Tally,
+    say: Progress,
+) -> PhaseOutcome:
+    """Every phase and built-in check; every answer's status goes to ``tally``."""
     import schemathesis
     from schemathesis.engine import events, from_schema
 
     try:
-        schema = schemathesis.openapi.from_dict(
-            copy.deepcopy(raw), config=_config(url, options, seed, spec, pins)
-        )
+        config = _config(url, options, seed, spec, pins)
+        schema = schemathesis.openapi.from_dict(copy.deepcopy(raw), config=config)
     except Exception as exc:  # schemathesis' loader errors share no public base class
         raise SetupError(f"schemathesis cannot load the spec: {exc}") from None
-    found: list[Observation] = []
-    sent = 0
+    outcome = PhaseOutcome()
     for event in from_schema(schema).execute():
-        if isinstance(event, events.PhaseStarted) and event.phase.is_enabled:
-            say(f"phase {event.phase.name.value}")
-        elif isinstance(event, events.ScenarioFinished | events.FuzzScenarioFinished):
-            recorder = event.recorder
-            sent += len(recorder.interactions)
-            failed = list(observations(recorder, seed))
-            found += failed
-            phase = getattr(event, "phase", "")
-            say(
-                f"  {getattr(phase, 'value', phase)} {recorder.label}: "
-                f"{len(recorder.interactions)} requests, {len(failed)} failed check(s)"
-            )
+        if isinstance(event, events.ScenarioFinished | events.FuzzScenarioFinished):
+            _scenario(event, outcome, tally, seed, say)
         elif isinstance(event, events.NonFatalError):
             say(f"  error in {event.label}: {event.info.title}")
         elif isinstance(event, events.FatalError):
             raise SetupError(f"schemathesis stopped: {event.exception}")
-    return found, sent
+    return outcome
+
+
+def _scenario(event: Any, outcome: PhaseOutcome, tally: Tally, seed: int, say: Progress) -> None:
+    recorder = event.recorder
+    phase = str(getattr(getattr(event, "phase", ""), "value", getattr(event, "phase", "")))
+    for case_id, interaction in recorder.interactions.items():
+        node = recorder.cases.get(case_id)
+        if node is None or interaction.response is None:
+            continue
+        operation = node.value.operation
+        if (
+            str(interaction.request.method).upper() == operation.method.upper()
+        ):  # not st's wrong-method probes
+            tally.add(operation.label, int(interaction.response.status_code))
+    if recorder.interactions and phase and phase not in outcome.ran:
+        outcome.ran.append(phase)
+        say(f"phase {phase}")
+    outcome.sent += len(recorder.interactions)
+    failed = list(observations(recorder, seed))
+    outcome.observations += failed
+    say(f"  {phase} {recorder.label}: {len(recorder.interactions)} requests, {len(failed)} failed check(s)")
 
 
 def pinned_parameters(spec: Spec, pins: Pins) -> dict[str, str]:
@@ -70,13 +97,12 @@ def pinned_parameters(spec: Spec, pins: Pins) -> dict[str, str]:
 def _config(url: str, options: RunOptions, seed: int, spec: Spec, pins: Pins) -> schemathesis.Config:
     import schemathesis
 
-    parameters = pinned_parameters(spec, pins)
     return schemathesis.Config.from_dict(
         {
             "base-url": url,
             "seed": seed,
             "headers": dict(pins.headers),
-            "parameters": parameters,
+            "parameters": pinned_parameters(spec, pins),
             "workers": options.workers,
             "continue-on-failure": True,
             "cache": {"enabled": False},

@@ -115,6 +115,20 @@ SPEC: dict[str, Any] = {
 }
 
 
+OWNER_OPERATION: dict[str, Any] = {
+    "get": {
+        "operationId": "getOwner",
+        "parameters": [
+            _NS_PATH,
+            _NS_HEADER,
+            {"name": "owner_id", "in": "path", "required": True, "schema": {"type": "string"}},
+        ],
+        "responses": _responses("200", {"type": "object", "properties": {"id": {"type": "string"}}}),
+    }
+}
+"""``/ns/{ns_id}/owners/{owner_id}``: served, not in :data:`SPEC`; only owner ``own_1`` exists."""
+
+
 @dataclass(frozen=True, slots=True)
 class Seen:
     method: str
@@ -167,6 +181,12 @@ def make_app(log: list[Seen]) -> Starlette:
             return JSONResponse({"detail": "no such namespace"}, 404)
         return JSONResponse(thing) if thing else JSONResponse({"detail": "no such thing"}, 404)
 
+    async def get_owner(request: Request) -> Response:
+        await record(request)
+        if request.path_params["owner_id"] != "own_1":
+            return JSONResponse({"detail": "no such owner"}, 404)
+        return JSONResponse({"id": "own_1"})
+
     async def things_route(request: Request) -> Response:
         return await (create_thing if request.method == "POST" else list_things)(request)
 
@@ -174,5 +194,6 @@ def make_app(log: list[Seen]) -> Starlette:
         routes=[
             Route("/ns/{ns_id}/things", things_route, methods=["GET", "POST"]),
             Route("/ns/{ns_id}/things/{thing_id}", get_thing, methods=["GET"]),
+            Route("/ns/{ns_id}/owners/{owner_id}", get_owner, methods=["GET"]),
         ]
     )

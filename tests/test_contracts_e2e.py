@@ -104,6 +104,7 @@ def test_the_canonical_mixpeek_mock_drifts_only_where_its_filters_are_stricter_t
     result = run(MIXPEEK, canonical_mock, _mixpeek(canonical_mock))
     found = {(f.operation, f.kind, f.location) for f in result.findings}
     assert found == MOCK_FILTER_DRIFT, [str(f) for f in result.findings]
+    assert result.untested == [], result.untested  # every success reached, so every success checked
     assert '"operator":"nin","value":"video"' in (result.findings[0].evidence.curl or "")
     assert result.operations == 3
 
@@ -112,3 +113,4 @@ def test_the_canonical_hosting_mock_does_not_drift(canonical_mock: str) -> None:
     options = RunOptions(headers={"X-Api-Token": "tok_user"}, max_examples=10, seed=1)
     result = run(HOSTING, canonical_mock, options)
     assert result.findings == [], [str(f) for f in result.findings]
+    assert result.untested == [], result.untested

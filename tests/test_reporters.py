@@ -59,12 +59,14 @@ def test_summarize_counts_by_kind() -> None:
 
 def test_json_shape(tmp_path: Path) -> None:
     data = to_json(FINDINGS, summary())
-    assert set(data) == {"findings", "summary"}
+    assert set(data) == {"findings", "coverage", "summary"}
     assert data["summary"] == {
         "operations": 3,
         "requests": 240,
         "findings": 4,
         "by_kind": {"field-renamed": 1, "field-undocumented": 1, "bound-tighter": 1, "enum-narrowed": 1},
+        "untested": 0,
+        "phases": [],
     }
     assert data["findings"][1] == {
         "operation": LIST,

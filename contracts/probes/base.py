@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 
 import httpx
 
+from contracts.coverage import Tally
 from contracts.curl import curl_line
 from contracts.findings import Evidence, Finding
 from contracts.probes.samples import sample, unwrap
@@ -205,10 +206,12 @@ class ProbeContext:
     seed: int
     explanations: list[Explanation] = field(default_factory=list)
     server_errors: list[tuple[Operation, Exchange]] = field(default_factory=list)
+    tally: Tally = field(default_factory=Tally)  # statuses answered, per operation
     _baselines: dict[str, Exchange | None] = field(default_factory=dict)
 
     def send(self, op: Operation, request: ProbeRequest) -> Exchange:
         exchange = self.target.send(request)
+        self.tally.add(op.label, exchange.status)
         if exchange.verdict is Verdict.SERVER_ERROR:
             self.server_errors.append((op, exchange))
         return exchange
