@@ -19,9 +19,10 @@ from mockserver.catalog import Catalog, CompiledOperation, ServedSpec, load_cata
 from mockserver.config import Config
 from mockserver.control.journal import Journal
 from mockserver.control.plane import ControlPlane
+from mockserver.control.sessions import Sessions, open_sessions
 from mockserver.jsonio import dump_json, parse_json
 from mockserver.pipeline.errors import PROBLEM_JSON, MockError, title_for, unavailable
-from mockserver.pipeline.prefer import Preferences, from_request
+from mockserver.pipeline.prefer import from_request
 from mockserver.runtime import MockRequest, MockResponse
 from mockserver.store import StoreUnavailable
 from oascore.validation import Violation, schema_violations
@@ -86,7 +87,7 @@ class MockApp:
             if scheme.get("type") == "apiKey" and scheme.get("name")
         )
         self.journal = Journal(config.journal_size, secrets)
-        self.sessions: dict[str, Preferences] = {}
+        self.sessions: Sessions = open_sessions(config.state_url)
         self.control = ControlPlane(config, self.catalog, self.journal, self.sessions)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -217,7 +218,7 @@ class MockApp:
     ) -> MockResponse:
         op = compiled.operation
         prefs = from_request(incoming.headers, incoming.query)
-        base = self.sessions.get(session or "", None) or self.sessions.get("default")
+        base = self.sessions.lookup(session)
         if base is not None:
             prefs = prefs.merged_over(base)
         principal = compiled.security.authenticate(incoming.headers, incoming.query, incoming.cookies)

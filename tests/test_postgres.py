@@ -77,6 +77,14 @@ def test_replicas_share_one_world_and_one_clock(pg_url: str) -> None:
         listed = httpx.post(f"{a.url}{COLLECTIONS}", headers={**BEARER, "X-Namespace": "team_copy"}, json={})
         assert listed.json()["total_count"] > 0  # ready on the shared clock, seen by the other replica
         assert mixpeek_state(a.url) == mixpeek_state(b.url)
+        # sessions set through one replica steer the others
+        assert httpx.put(f"{a.url}/_mock/sessions/qa", json={"code": 404}).status_code == 200
+        assert httpx.get(f"{b.url}/_mock/sessions").json() == {"qa": {"code": 404}}
+        steered = {**BEARER, "X-Namespace": "team_copy", "X-Specmock-Session": "qa"}
+        assert httpx.post(f"{b.url}{COLLECTIONS}", headers=steered, json={}).status_code == 404
+        assert httpx.delete(f"{b.url}/_mock/sessions/qa").status_code == 204
+        assert httpx.get(f"{a.url}/_mock/sessions").json() == {}
+        assert httpx.post(f"{a.url}{COLLECTIONS}", headers=steered, json={}).status_code == 200
 
 
 def test_another_seeds_world_is_refused_and_says_how_to_resume_or_reseed(pg_url: str) -> None:

@@ -18,8 +18,9 @@ import orjson
 from mockserver.catalog import Catalog
 from mockserver.config import Config
 from mockserver.control.journal import Journal
+from mockserver.control.sessions import Sessions
 from mockserver.pipeline.errors import PROBLEM_JSON, MockError, title_for, unavailable
-from mockserver.pipeline.prefer import Preferences, parse_items
+from mockserver.pipeline.prefer import Preferences, from_json
 from mockserver.runtime import MockResponse
 from mockserver.store import StoreUnavailable
 
@@ -72,7 +73,7 @@ class ControlPlane:
     """``/_mock/*``: what the server holds (catalog, journal, sessions), reached without the app."""
 
     def __init__(
-        self, config: Config, catalog: Catalog, journal: Journal, sessions: dict[str, Preferences]
+        self, config: Config, catalog: Catalog, journal: Journal, sessions: Sessions
     ) -> None:
         self.config = config
         self.catalog = catalog
@@ -249,9 +250,7 @@ class ControlPlane:
         unknown = sorted(set(data) - allowed)
         if unknown:
             raise MockError(422, f"Unknown preference(s) {unknown}; known: {sorted(allowed)}")
-        prefs: Preferences = parse_items(
-            {k: str(v).lower() if isinstance(v, bool) else str(v) for k, v in data.items()}
-        )
+        prefs: Preferences = from_json(data)
         sessions[name] = prefs
         return _json(200, prefs.as_dict())
 

@@ -83,6 +83,11 @@ def parse_items(items: Mapping[str, str]) -> Preferences:
     return prefs
 
 
+def from_json(data: Mapping[str, Any]) -> Preferences:
+    """Preferences from a JSON object (``{"code": 404, "dynamic": true}``, as ``as_dict`` gives)."""
+    return parse_items({k: str(v).lower() if isinstance(v, bool) else str(v) for k, v in data.items()})
+
+
 def parse_header(header: str) -> dict[str, str]:
     """``Prefer: code=404, example=bad`` (RFC 7240 tokens, ``,`` or ``;`` separated)."""
     items: dict[str, str] = {}

@@ -113,7 +113,7 @@ def make_clock(state_file: str | None, state_url: str | None = None) -> MockCloc
     one in this process."""
     if state_url is not None:
         try:
-            from mockserver.store.postgres import PostgresOffset
+            from mockserver.store.shared import PostgresOffset
         except ModuleNotFoundError as exc:
             raise StoreUnavailable(
                 f"--state-url needs {exc.name}: pip install 'specmock[postgres]'"

@@ -217,29 +217,3 @@ class PostgresStore:
     def close(self) -> None:
         release_database(self.db)
 
-
-class PostgresOffset:
-    """The mock clock's offset in the one-row ``specmock_clock`` table (see :mod:`.clock`)."""
-
-    def __init__(self, url: str) -> None:
-        self.db: Database = open_database(url)
-
-    def read(self) -> float:
-        row = self.db.run(
-            lambda conn: conn.execute("SELECT offset_seconds FROM specmock_clock WHERE id = 0").fetchone(),
-            retry=True,
-        )
-        return float(row[0]) if row else 0.0
-
-    def add(self, seconds: float) -> float:
-        row = self.db.run(
-            lambda conn: conn.execute(
-                "UPDATE specmock_clock SET offset_seconds = offset_seconds + %s WHERE id = 0"
-                " RETURNING offset_seconds",
-                (seconds,),
-            ).fetchone()
-        )
-        return float(row[0]) if row else 0.0
-
-    def close(self) -> None:
-        release_database(self.db)
