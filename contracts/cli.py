@@ -1,4 +1,4 @@
-"""``contracts run`` / ``contracts diff``: parse flags, call the library, report. Nothing else lives here.
+"""``contracts run`` / ``merge`` / ``diff``: parse flags, call the library, report. Nothing else lives here.
 
 Exit codes: 0 nothing drifted and every operation's documented success was reached (or
 ``--allow-untested``), 1 something drifted or went untested (for ``diff``: something breaking), 2 a
@@ -10,12 +10,16 @@ from __future__ import annotations
 
 import argparse
 import sys
+import tempfile
 from collections.abc import Sequence
+from pathlib import Path
 
 from contracts.diff.compare import diff_specs
-from contracts.engine import RunOptions, SetupError, run
+from contracts.engine import Progress, RunOptions, RunResult, SetupError, run
 from contracts.options import PHASES, parse_pairs, parse_phases
 from contracts.report import FAMILIES, render_console, summarize, write_json, write_junit
+from contracts.report.merge import MergeError, RunReport, merge, read_report, write_report
+from contracts.shard import Shard, ShardError, write_shard_spec
 from oascore import SpecError, load_spec
 
 EXIT_CLEAN, EXIT_DRIFT, EXIT_USAGE = 0, 1, 2
@@ -69,11 +73,24 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="exit 0 even when an operation's documented success was never reached (and so never checked)",
     )
+    runner.add_argument(
+        "--shard",
+        default=None,
+        metavar="I/N",
+        help="run shard I of N: a deterministic share of the operations (needs --seed; see merge)",
+    )
     runner.add_argument("--quiet", action="store_true", help="no progress on stderr")
     differ = commands.add_parser("diff", help="compare two specs statically")
     differ.add_argument("old", help="the contract")
     differ.add_argument("new", help="what the server (or its docs) says")
     differ.add_argument("--json", default=None, metavar="PATH", help="write findings and summary as JSON")
+    merger = commands.add_parser("merge", help="fold shard reports (run --shard I/N --json) into one verdict")
+    merger.add_argument("reports", nargs="+", metavar="REPORT.json", help="every shard's --json report")
+    merger.add_argument("--json", default=None, metavar="PATH", help="write the merged report as JSON")
+    merger.add_argument("--junit", default=None, metavar="PATH", help="write JUnit XML (operation x family)")
+    merger.add_argument(
+        "--allow-untested", action="store_true", help="exit 0 even when an operation went untested"
+    )
     return parser
 
 
@@ -82,8 +99,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = build_parser().parse_args(argv)
         if args.command == "run":
             return _run(args)
+        if args.command == "merge":
+            return _merge(args)
         return _diff(args)
-    except (UsageError, SetupError, SpecError, OSError) as exc:
+    except (UsageError, SetupError, SpecError, OSError, ShardError, MergeError) as exc:
         print(exc if isinstance(exc, UsageError) else f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
@@ -102,7 +121,13 @@ def _run(args: argparse.Namespace) -> int:
         phases=parse_phases(args.phases),
     )
     progress = None if args.quiet else (lambda line: print(line, file=sys.stderr, flush=True))
-    result = run(args.spec, args.url, options, progress)
+    shard = Shard.parse(args.shard) if args.shard else None
+    if shard is None:
+        result = run(args.spec, args.url, options, progress)
+    else:
+        if args.seed is None:
+            raise UsageError("contracts run: --shard needs --seed (every shard must run with the same seed)")
+        result = _run_shard(args.spec, args.url, options, progress, shard)
     summary = summarize(
         result.findings,
         operations=result.operations,
@@ -110,14 +135,37 @@ def _run(args: argparse.Namespace) -> int:
         untested=len(result.untested),
         phases=result.phases,
     )
+    report = RunReport(result.findings, summary, result.seed, shard, list(result.labels), result.coverage)
+    return _verdict(report, args, f"seed: {result.seed}")
+
+
+def _run_shard(
+    spec_path: str, url: str, options: RunOptions, progress: Progress | None, shard: Shard
+) -> RunResult:
+    with tempfile.TemporaryDirectory(prefix="contracts-shard-") as tmp:
+        path, labels = write_shard_spec(load_spec(spec_path, keep_raw=True), shard, Path(tmp))
+        if not labels:  # more shards than operations: this one has nothing to do
+            return RunResult([], 0, options.seed or 0)
+        return run(path, url, options, progress)
+
+
+def _merge(args: argparse.Namespace) -> int:
+    reports = [read_report(path) for path in args.reports]
+    merged = merge(reports)
+    shards = ", ".join(str(r.shard) for r in sorted(reports, key=lambda r: r.shard.index if r.shard else 0))
+    return _verdict(merged, args, f"merged {len(reports)} report(s) ({shards}), seed: {merged.seed}")
+
+
+def _verdict(report: RunReport, args: argparse.Namespace, footer: str) -> int:
+    """Write the requested reports, print the table: exit 1 on any finding or untested operation."""
     if args.json:
-        write_json(args.json, result.findings, summary, result.coverage)
+        write_report(args.json, report)
     if args.junit:
-        write_junit(args.junit, result.findings, operations=list(result.labels), families=FAMILIES)
-    print(render_console(result.findings, summary, result.coverage))
-    print(f"seed: {result.seed}")
-    untested = bool(result.untested) and not args.allow_untested
-    return EXIT_DRIFT if result.findings or untested else EXIT_CLEAN
+        write_junit(args.junit, report.findings, operations=report.operations, families=FAMILIES)
+    print(render_console(report.findings, report.summary, report.coverage))
+    print(footer)
+    untested = bool(report.summary.untested) and not args.allow_untested
+    return EXIT_DRIFT if report.findings or untested else EXIT_CLEAN
 
 
 def _diff(args: argparse.Namespace) -> int:

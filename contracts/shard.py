@@ -1,0 +1,76 @@
+"""``contracts run --shard I/N``: a deterministic share of a spec's operations, as a spec of its own.
+
+The operations are sorted by label (``METHOD /path``) and dealt round robin: shard ``I`` of ``N``
+takes the operations at sorted positions ``I-1``, ``I-1+N``, …. The share depends only on the
+spec and ``N`` (not on the runner, the seed or the spec's order), every operation is in exactly one
+shard, and shards differ in size by at most one. The shard's spec is the document as written with
+the other operations removed (components and everything else kept), so the run itself is the
+ordinary ``contracts run``; ``contracts merge`` folds the shards' reports back into one verdict.
+A path item that is a ``$ref`` is kept whole when any of its operations is in the shard.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from oascore import HTTP_METHODS, Spec
+
+_SHARD = re.compile(r"(\d+)/(\d+)")
+
+
+class ShardError(ValueError):
+    """A ``--shard`` value that is not ``I/N`` with ``1 <= I <= N``."""
+
+
+@dataclass(frozen=True, slots=True)
+class Shard:
+    index: int  # 1-based
+    count: int
+
+    @classmethod
+    def parse(cls, text: str) -> Shard:
+        found = _SHARD.fullmatch(text.strip())
+        if not found:
+            raise ShardError(f"--shard {text!r}: expected I/N, e.g. 2/3")
+        index, count = int(found.group(1)), int(found.group(2))
+        if not 1 <= index <= count:
+            raise ShardError(f"--shard {text!r}: I must be between 1 and N")
+        return cls(index, count)
+
+    def __str__(self) -> str:
+        return f"{self.index}/{self.count}"
+
+    def takes(self, labels: list[str]) -> list[str]:
+        """This shard's labels among ``labels``, in sorted order."""
+        return [label for k, label in enumerate(sorted(labels)) if k % self.count == self.index - 1]
+
+
+def shard_document(spec: Spec, shard: Shard) -> tuple[dict[str, Any], list[str]]:
+    """The document as written (``spec.raw``) holding only ``shard``'s operations, and their labels."""
+    assert spec.raw is not None, "load the spec with keep_raw=True"
+    labels = shard.takes([op.label for op in spec.operations])
+    keep = {tuple(label.split(" ", 1)) for label in labels}
+    paths: dict[str, Any] = {}
+    for path, item in (spec.raw.get("paths") or {}).items():
+        if not isinstance(item, dict):
+            continue
+        if "$ref" in item:
+            if any(p == path for _, p in keep):
+                paths[path] = item
+            continue
+        kept = {k: v for k, v in item.items() if k not in HTTP_METHODS or (k.upper(), path) in keep}
+        if any(k in HTTP_METHODS for k in kept):
+            paths[path] = kept
+    return {**spec.raw, "paths": paths}, labels
+
+
+def write_shard_spec(spec: Spec, shard: Shard, directory: Path) -> tuple[Path, list[str]]:
+    """Write the shard's document as JSON in ``directory``; its path and its operations' labels."""
+    document, labels = shard_document(spec, shard)
+    path = directory / f"shard-{shard.index}-of-{shard.count}.json"
+    path.write_text(json.dumps(document, default=str), encoding="utf-8")  # YAML dates: strings
+    return path, labels
