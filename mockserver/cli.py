@@ -78,7 +78,26 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--max-body", type=int, default=DEFAULT_MAX_BODY, help="request body limit in bytes (default 1 MiB)"
     )
+    _limit_flags(parser)
     return parser
+
+
+# (flag, type, help): the connection limits; each default is Config's (mockserver.connection)
+_LIMITS = [
+    ("--max-header-bytes", int, "request line + headers, in bytes; 431 above"),
+    ("--max-headers", int, "header fields a request may carry; 431 above"),
+    ("--header-timeout", float, "seconds for a request's head to arrive; 408 after"),
+    ("--body-timeout", float, "seconds for a request's body to arrive once its head has; 408 after"),
+    ("--max-connections", int, "open connections; a request on one beyond them gets 503"),
+]
+
+
+def _limit_flags(parser: argparse.ArgumentParser) -> None:
+    defaults = Config()
+    for flag, kind, text in _LIMITS:
+        name = flag.removeprefix("--").replace("-", "_")
+        default = getattr(defaults, name)
+        parser.add_argument(flag, type=kind, default=default, help=f"{text} (default {default:,})")
 
 
 def parse_config(argv: Sequence[str] | None = None) -> Config:
@@ -98,6 +117,10 @@ def parse_config(argv: Sequence[str] | None = None) -> Config:
             )
     elif args.reseed:
         build_parser().error("--reseed goes with --state-url")
+    limits = {flag.removeprefix("--").replace("-", "_") for flag, _, _ in _LIMITS}
+    for name in sorted(limits):
+        if getattr(args, name) <= 0:
+            build_parser().error(f"--{name.replace('_', '-')} must be positive")
     return Config(
         specs=list(args.specs),
         host=args.host,
@@ -115,6 +138,7 @@ def parse_config(argv: Sequence[str] | None = None) -> Config:
         clone_seconds=args.clone_seconds,
         max_clones=args.max_clones,
         workers=args.workers,
+        **{name: getattr(args, name) for name in limits},
     )
 
 

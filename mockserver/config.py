@@ -44,6 +44,12 @@ class Config:
     max_clones: int = DEFAULT_MAX_CLONES
     workers: int = 1
     journal_size: int = 1000
+    # connection limits (mockserver.connection): the request head, slow clients, open connections
+    max_header_bytes: int = 32 * 1024
+    max_headers: int = 100
+    header_timeout: float = 10.0
+    body_timeout: float = 30.0
+    max_connections: int = 4096
 
     def spec_paths(self) -> list[str | Path]:
         """What to serve: files or http(s) URLs as given (a URL is no ``Path``), else the bundled specs."""

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
+import resource
 import socket
 import sys
+from typing import Any
 
 import uvicorn
 
 from mockserver.app import MockApp, settle
 from mockserver.catalog import StartupError, load_catalog
 from mockserver.config import ENV_VAR, Config
+from mockserver.connection import ConnectionLimits, LimitedHttpProtocol
 
 EXIT_STARTUP = 2
 
@@ -24,6 +28,34 @@ def _bind(host: str, port: int) -> socket.socket:
     sock.listen(2048)  # from here on connections wait in the backlog: "listening" is never a lie
     sock.set_inheritable(True)
     return sock
+
+
+def uvicorn_config(app: Any, config: Config, **options: Any) -> uvicorn.Config:
+    """uvicorn's config for ``app`` with the mock's connection limits (``mockserver.connection``)."""
+    limits = ConnectionLimits(
+        max_header_bytes=config.max_header_bytes,
+        max_headers=config.max_headers,
+        header_timeout=config.header_timeout,
+        body_timeout=config.body_timeout,
+        max_connections=config.max_connections,
+    )
+    return uvicorn.Config(
+        app,
+        http=functools.partial(LimitedHttpProtocol, limits=limits),  # type: ignore[arg-type]
+        log_level="warning",
+        access_log=False,
+        **options,
+    )
+
+
+def _allow_open_files(connections: int) -> None:
+    """Raise this process's open-file limit towards ``connections`` (and some spare) when the hard
+    limit allows: the connection cap, not the file limit, should be what refuses clients."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = connections + 256
+    if soft != resource.RLIM_INFINITY and soft < wanted:
+        ceiling = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, ceiling), hard))
 
 
 def run(config: Config) -> int:
@@ -45,6 +77,7 @@ def run(config: Config) -> int:
         print(f"mockserver: cannot listen on {config.host}:{config.port}: {exc.strerror}", file=sys.stderr)
         return EXIT_STARTUP
     port = sock.getsockname()[1]
+    _allow_open_files(config.max_connections)
     shown = f"[{config.host}]" if ":" in config.host else config.host
     print(f"mockserver listening on http://{shown}:{port}", flush=True)
     for served in catalog.specs.values():
@@ -55,15 +88,9 @@ def run(config: Config) -> int:
     print("  control plane: /_mock/ (GET /_mock lists it)", flush=True)
     if config.workers > 1:
         os.environ[ENV_VAR] = config.to_env()
-        uv = uvicorn.Config(
-            "mockserver.app:app_from_env",
-            factory=True,
-            workers=config.workers,
-            log_level="warning",
-            access_log=False,
-        )
+        uv = uvicorn_config("mockserver.app:app_from_env", config, factory=True, workers=config.workers)
     else:
-        uv = uvicorn.Config(MockApp(config, catalog), log_level="warning", access_log=False)
+        uv = uvicorn_config(MockApp(config, catalog), config)
         settle()  # with --workers, each worker builds and settles its own (app_from_env)
     if config.workers > 1:
         from uvicorn.supervisors import Multiprocess

@@ -116,3 +116,30 @@ def test_flags_map_to_config() -> None:
     assert config.host == "127.0.0.1" and config.port == 4010
     with pytest.raises(SystemExit):
         parse_config(["--token", "no-colon"])
+
+
+def test_limit_flags_map_to_config_and_must_be_positive() -> None:
+    config = parse_config(
+        [
+            "--max-header-bytes",
+            "1000",
+            "--max-headers",
+            "7",
+            "--header-timeout",
+            "2.5",
+            "--body-timeout",
+            "4",
+            "--max-connections",
+            "9",
+            "--max-clones",
+            "3",
+        ]
+    )
+    assert (config.max_header_bytes, config.max_headers, config.max_connections) == (1000, 7, 9)
+    assert (config.header_timeout, config.body_timeout, config.max_clones) == (2.5, 4.0, 3)
+    assert parse_config([]).max_connections == 4096 and parse_config([]).max_clones == 2000
+    for flag in ("--max-header-bytes", "--header-timeout", "--max-connections"):
+        with pytest.raises(SystemExit):
+            parse_config([flag, "0"])
+    with pytest.raises(SystemExit):
+        parse_config(["--world-size", "5000001"])

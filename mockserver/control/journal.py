@@ -26,6 +26,9 @@ SENSITIVE = frozenset(
 
 
 REDACTED = "[redacted]"
+# What one entry keeps of a request: a bounded journal of unbounded entries is not bounded.
+MAX_KEPT_HEADERS = 64
+MAX_KEPT_CHARS = 1024  # of a header value, the path, the query string
 # Names that carry a credential whatever the spec calls its scheme: an API key in a query parameter
 # (``api_key``, ``access_token``) or a custom header (``X-Secret-Key``) is hidden too.
 _CREDENTIAL_NAME = re.compile(
@@ -42,6 +45,20 @@ def sensitive(name: str, extra: frozenset[str] = frozenset()) -> bool:
 def redact(headers: Mapping[str, str], extra: frozenset[str] = frozenset()) -> dict[str, str]:
     """Headers safe to keep: credentials become ``"[redacted]"``."""
     return {k: (REDACTED if sensitive(k, extra) else v) for k, v in headers.items()}
+
+
+def truncated(text: str) -> str:
+    """``text``, or its first :data:`MAX_KEPT_CHARS` characters and how many more there were."""
+    if len(text) <= MAX_KEPT_CHARS:
+        return text
+    return f"{text[:MAX_KEPT_CHARS]}...[{len(text) - MAX_KEPT_CHARS} more characters]"
+
+
+def kept_headers(headers: Mapping[str, str], extra: frozenset[str] = frozenset()) -> dict[str, str]:
+    """What the journal keeps of ``headers``: the first :data:`MAX_KEPT_HEADERS`, credentials
+    redacted, each value truncated."""
+    kept = dict(itertools.islice(headers.items(), MAX_KEPT_HEADERS))
+    return {name[:MAX_KEPT_CHARS]: truncated(value) for name, value in redact(kept, extra).items()}
 
 
 @lru_cache(maxsize=1024)  # list pages repeat their query strings: parse each once
@@ -84,11 +101,14 @@ class Journal:
         self.coverage: Counter[tuple[str, int]] = Counter()
 
     def record(self, **fields: Any) -> None:
-        """Keep one request. Credentials are redacted here too, whatever the caller passed."""
+        """Keep one request. Credentials are redacted here too, whatever the caller passed; headers,
+        path and query are truncated (:func:`kept_headers`, :func:`truncated`)."""
         if "headers" in fields:
-            fields["headers"] = redact(fields["headers"], self._secrets)
+            fields["headers"] = kept_headers(fields["headers"], self._secrets)
         if "query" in fields:
-            fields["query"] = redact_query(fields["query"], self._secrets)
+            fields["query"] = truncated(redact_query(fields["query"], self._secrets))
+        if "path" in fields:
+            fields["path"] = truncated(fields["path"])
         entry = Entry(id=next(self._ids), **fields)
         self._entries.append(entry)
         if entry.operation is not None:
