@@ -60,6 +60,9 @@ def load_catalog(config: Config) -> Catalog:
             specs.append(load_spec(path))
         except SpecError as exc:
             raise StartupError(f"cannot load spec {exc}") from None
+        except (RecursionError, TypeError, AttributeError, KeyError, ValueError) as exc:
+            # a shape no check above foresaw: still one line for a person, never a traceback
+            raise StartupError(f"cannot load spec {path}: {type(exc).__name__}: {exc}") from None
     if not specs:
         raise StartupError("no spec to serve")
     try:

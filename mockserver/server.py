@@ -66,6 +66,9 @@ def run(config: Config) -> int:
     except StartupError as exc:
         print(f"mockserver: {exc}", file=sys.stderr)
         return EXIT_STARTUP
+    for served in catalog.specs.values():
+        for line in served.spec.warnings:
+            print(f"mockserver: warning: {served.spec.source}: {line}", file=sys.stderr)
     if config.workers > 1 and config.state_file is None and config.state_url is None:
         print(
             "mockserver: note: without --state-file or --state-url each worker keeps its own state",

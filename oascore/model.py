@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import unquote
 
 from oascore.errors import SpecError
 
@@ -89,6 +90,8 @@ class Spec:
     # the document as written (3.0 dialect kept), when the loader was asked for it (keep_raw)
     raw: dict[str, Any] | None = field(default=None, repr=False, compare=False)
     operations: list[Operation] = field(default_factory=list)
+    # deviations served anyway, one line each, starting with the JSON pointer of the first place
+    warnings: list[str] = field(default_factory=list)
     # (section, name) -> (the component, the (section, name)s its $refs name); None: see _refs_of
     _component_refs: dict[tuple[str, str], tuple[Any, frozenset[tuple[str, str]] | None]] = field(
         default_factory=dict, repr=False, compare=False
@@ -119,7 +122,8 @@ class Spec:
             raise SpecError(self.source, f"only local $refs are supported, got {ref!r}")
         node: Any = self.doc
         for raw in ref[2:].split("/"):
-            part = raw.replace("~1", "/").replace("~0", "~")
+            # a pointer in a URI fragment is percent-encoded (RFC 6901 section 6): %7B is "{"
+            part = (unquote(raw) if "%" in raw else raw).replace("~1", "/").replace("~0", "~")
             if isinstance(node, list) and part.isdigit() and int(part) < len(node):
                 node = node[int(part)]
             elif isinstance(node, dict) and part in node:
@@ -132,8 +136,9 @@ class Spec:
         """``schema`` made self-contained for a validator: local refs resolve against the doc."""
         rooted = dict(schema)
         rooted.setdefault("$schema", "https://json-schema.org/draft/2020-12/schema")
-        if "components" in self.doc:
-            rooted["components"] = self.doc["components"]
+        for key in ("components", "paths", "webhooks"):  # $refs may point into any of them
+            if key in self.doc:
+                rooted[key] = self.doc[key]
         return rooted
 
     def self_contained(self, schema: Mapping[str, Any]) -> dict[str, Any]:

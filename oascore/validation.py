@@ -6,6 +6,7 @@ and a pydantic-like type, so any API profile can render them in its own error sh
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -30,8 +31,31 @@ class Violation:
         return {"loc": list(self.loc), "msg": self.msg, "type": self.type}
 
 
+log = logging.getLogger("oascore")
+
+
 def compile_schema(spec: Spec, schema: Mapping[str, Any]) -> jsonschema_rs.Validator:
     return jsonschema_rs.validator_for(spec.self_contained(schema), validate_formats=True)
+
+
+_ANYTHING = jsonschema_rs.validator_for({})
+
+
+def lenient_schema(spec: Spec, schema: Mapping[str, Any], where: str) -> jsonschema_rs.Validator:
+    """:func:`compile_schema`, or (a schema the validator cannot compile: a broken ``$ref``, an
+    invalid regex) one that accepts anything, with one warning naming ``where`` (a JSON pointer)."""
+    try:
+        return compile_schema(spec, schema)
+    except (ValueError, jsonschema_rs.ValidationError) as exc:
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        log.warning("%s: %s: schema not usable (%s); anything is accepted there", spec.source, where, reason)
+        return _ANYTHING
+
+
+def operation_pointer(operation: Operation) -> str:
+    """The JSON pointer of ``operation`` in its document."""
+    path = operation.path.replace("~", "~0").replace("/", "~1")
+    return f"#/paths/{path}/{operation.method.lower()}"
 
 
 _TYPE_WORDS = {
@@ -201,22 +225,43 @@ class _CompiledParam:
 
 
 class RequestValidator:
-    """Validates and coerces one operation's parameters and JSON body. Built once per operation."""
+    """Validates and coerces one operation's parameters and body.
+
+    Built for every operation at start-up, compiled at its first request: most operations of a
+    large document (GitHub: 1,223) are never called in a session, and compiling them all was most
+    of the start-up once parsing got fast. Compiling twice in a race is harmless (same result).
+    """
 
     def __init__(self, spec: Spec, operation: Operation) -> None:
         self.operation = operation
-        self._params: list[_CompiledParam] = []
+        self._spec = spec
+        self._compiled: tuple[list[_CompiledParam], dict[str, jsonschema_rs.Validator]] | None = None
+
+    def _ready(self) -> tuple[list[_CompiledParam], dict[str, jsonschema_rs.Validator]]:
+        if self._compiled is None:
+            self._compiled = self._compile()
+        return self._compiled
+
+    def _compile(self) -> tuple[list[_CompiledParam], dict[str, jsonschema_rs.Validator]]:
+        spec, operation = self._spec, self.operation
+        where = operation_pointer(operation)
+        params: list[_CompiledParam] = []
         for param in operation.parameters:
             types = _schema_types(spec, param.schema)
             items = spec.resolve(param.schema).get("items") or {}
-            self._params.append(
-                _CompiledParam(param, types, _schema_types(spec, items), compile_schema(spec, param.schema))
-            )
-        self.body_validators: dict[str, jsonschema_rs.Validator] = {}
+            named = f"{where} parameter {param.name!r} ({param.location})"
+            validator = lenient_schema(spec, param.schema, named)
+            params.append(_CompiledParam(param, types, _schema_types(spec, items), validator))
+        bodies: dict[str, jsonschema_rs.Validator] = {}
         if operation.body is not None:
             for ctype, media in operation.body.content.items():
                 if media.schema is not None:
-                    self.body_validators[ctype] = compile_schema(spec, media.schema)
+                    bodies[ctype] = lenient_schema(spec, media.schema, f"{where}/requestBody {ctype}")
+        return params, bodies
+
+    @property
+    def body_validators(self) -> dict[str, jsonschema_rs.Validator]:
+        return self._ready()[1]
 
     def parameters(
         self,
@@ -228,7 +273,7 @@ class RequestValidator:
         """Coerced values by location (``{"query": {...}, ...}``) and the violations found."""
         values: dict[str, dict[str, Any]] = {"path": {}, "query": {}, "header": {}, "cookie": {}}
         violations: list[Violation] = []
-        for compiled in self._params:
+        for compiled in self._ready()[0]:
             param = compiled.param
             raw = self._raw(param, path, query, headers, cookies)
             loc: tuple[str | int, ...] = (param.location, param.name)
