@@ -96,10 +96,8 @@ def parse_spec(text: str, source: str = "<spec>", *, keep_raw: bool = False, bas
     """:func:`load_spec` for a document already read (YAML or JSON text); external ``$ref``s
     resolve against ``base`` (a URL), and are refused without one."""
     doc = _parse(text, source)
-    if isinstance(doc, dict) and refs.has_external_refs(text):
-        if base is None:
-            raise SpecError(source, "has external $refs, but no location to resolve them against")
-        refs.bundle(doc, base, _parse)
+    if isinstance(doc, dict) and refs.has_external_refs(text):  # a cheap hint: the walk decides
+        refs.bundle(doc, base or "", _parse, source=source)
     return spec_from_document(doc, source, keep_raw=keep_raw, owned=True)
 
 

@@ -92,19 +92,27 @@ def read_location(url: str) -> str:
 
 
 def bundle(
-    doc: dict[str, Any], base: str, parse: Callable[[str, str], Any], fetch: Fetch = read_location
+    doc: dict[str, Any],
+    base: str,
+    parse: Callable[[str, str], Any],
+    fetch: Fetch = read_location,
+    source: str = "<spec>",
 ) -> None:
     """Rewrite every external ``$ref`` in ``doc`` (in place) to a local copy of its target.
 
-    ``base`` is the document's own URL (:func:`base_of`); ``parse(text, url)`` parses a fetched
-    document; ``fetch(url)`` reads one. Raises :class:`SpecError` naming the reference.
+    ``base`` is the document's own URL (:func:`base_of`; empty: the document has no location, so
+    an external reference is an error); ``parse(text, url)`` parses a fetched document;
+    ``fetch(url)`` reads one. Raises :class:`SpecError` naming the reference.
     """
-    _Bundler(doc, base, parse, fetch).walk(doc, "root", base)
+    _Bundler(doc, base, parse, fetch, source).walk(doc, "root", base)
 
 
 class _Bundler:
-    def __init__(self, doc: dict[str, Any], base: str, parse: Callable[[str, str], Any], fetch: Fetch):
+    def __init__(
+        self, doc: dict[str, Any], base: str, parse: Callable[[str, str], Any], fetch: Fetch, source: str
+    ) -> None:
         self.doc = doc
+        self.source = source
         self.root = _strip_fragment(base)
         self.parse = parse
         self.fetch = fetch
@@ -149,12 +157,20 @@ class _Bundler:
     def external(self, ref: str, base: str) -> bool:
         return urljoin(base, ref).partition("#")[0] != self.root
 
+    def target(self, ref: str, base: str) -> tuple[str, str]:
+        """(document URL, fragment) of ``ref`` read at ``base``."""
+        if not self.root and not ref.startswith("#"):
+            reason = f"has an external $ref {ref!r}, but no location to resolve it against"
+            raise SpecError(self.source, reason)
+        url, _, fragment = urljoin(base, ref).partition("#")
+        return url, fragment
+
     def inline(self, node: dict[str, Any], ref: str, base: str) -> str:
         """Replace ``node`` by a copy of its target (siblings of ``$ref`` kept); the copy's base."""
-        url, _, fragment = urljoin(base, ref).partition("#")
+        url, fragment = self.target(ref, base)
         target = _follow(self.document(url, ref), unquote(fragment), ref)
         if not isinstance(target, dict):
-            raise SpecError(self.root, f"$ref {ref!r} is not an object")
+            raise SpecError(self.source, f"$ref {ref!r} is not an object")
         del node["$ref"]
         for key, value in copy.deepcopy(target).items():
             node.setdefault(key, value)
@@ -162,8 +178,7 @@ class _Bundler:
 
     def local(self, ref: str, kind: str, base: str) -> str:
         """The local reference standing for ``ref`` (read at ``base``), copying its target once."""
-        target = urljoin(base, ref)
-        url, _, fragment = target.partition("#")
+        url, fragment = self.target(ref, base)
         if url == self.root:
             return "#" + fragment  # back into the document being bundled
         pointer = unquote(fragment)
@@ -186,7 +201,7 @@ class _Bundler:
             try:
                 text = self.fetch(url)
             except (OSError, ValueError, UnicodeDecodeError) as exc:
-                raise SpecError(self.root, f"cannot read $ref {ref!r} at {url}: {exc}") from None
+                raise SpecError(self.source, f"cannot read $ref {ref!r} at {url}: {exc}") from None
             self.documents[url] = self.parse(text, url)
         return self.documents[url]
 

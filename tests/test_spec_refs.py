@@ -207,3 +207,28 @@ def test_the_mock_serves_a_document_given_by_url(http_root: tuple[Path, str]) ->
     write_split(root)
     with run_server(create_app(Config(specs=[base + "openapi.yaml"]))) as url:
         assert httpx.get(url + "/pets/3").status_code == 200
+
+
+def test_a_folded_local_ref_needs_no_location() -> None:
+    """``$ref: >-`` then ``#/…`` on the next line (as seed 001 writes it) is a local reference."""
+    text = yaml.safe_dump(FILES["schemas/pet.yaml"]["Node"])
+    doc = f"""
+openapi: 3.1.0
+info: {{title: folded, version: '1'}}
+paths:
+  /nodes:
+    get:
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema:
+                $ref: >-
+                  #/components/schemas/Node
+components:
+  schemas:
+    Node: {json.dumps(yaml.safe_load(text))}
+"""
+    (op,) = parse_spec(doc).operations
+    assert op.responses["200"].content["application/json"].schema == {"$ref": "#/components/schemas/Node"}
