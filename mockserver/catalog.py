@@ -68,7 +68,8 @@ def load_catalog(config: Config) -> Catalog:
     try:
         clock = make_clock(config.state_file, config.state_url)
     except StoreUnavailable as exc:
-        raise StartupError(f"{exc}; is the server up and the URL right?") from None
+        hint = "; is the server up and the URL right?" if config.state_url else ""
+        raise StartupError(f"{exc}{hint}") from None
     router = Router()
     served: dict[str, ServedSpec] = {}
     for spec in specs:

@@ -86,6 +86,21 @@ def test_unloadable_spec_is_one_line_and_exit_2(tmp_path: Path) -> None:
         assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
 
 
+def test_a_state_file_that_cannot_hold_a_database_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    corrupt = tmp_path / "corrupt.db"
+    corrupt.write_bytes(b"this is not SQLite" * 100)
+    for path, needle in (
+        (tmp_path, "is a directory"),
+        (tmp_path / "missing" / "state.db", "does not exist"),
+        (corrupt, "not a database"),
+    ):
+        result = _fail("--state-file", str(path))
+        assert result.returncode == 2, result
+        assert needle in result.stderr and str(path) in result.stderr
+        assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert corrupt.read_bytes() == b"this is not SQLite" * 100  # left as it was
+
+
 def test_colliding_specs_exit_2() -> None:
     result = _fail(str(MIXPEEK), str(DOCS_VARIANT))
     assert result.returncode == 2

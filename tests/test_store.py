@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import textwrap
@@ -16,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from mockserver.store import MemoryStore, Store
+from mockserver.store import MemoryStore, Store, StoreUnavailable
 from mockserver.store.clock import MockClock, make_clock
 from mockserver.store.postgres import PostgresStore
 from mockserver.store.sqlite import SqliteStore
@@ -141,6 +142,24 @@ _WRITER = textwrap.dedent(
         i += 1
     """
 )
+
+
+def test_a_lock_held_by_another_process_is_waited_for_a_bounded_time(tmp_path: Path) -> None:
+    path = str(tmp_path / "state.db")
+    store = SqliteStore(path, "mixpeek", busy_timeout=0.2)
+    store.put("thing", "a", {"n": 1})
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another process's write transaction that does not end
+    try:
+        with pytest.raises(StoreUnavailable, match="another process holds its lock") as refused:
+            store.put("thing", "b", {})
+        assert path in str(refused.value)
+        assert store.get("thing", "a") == {"n": 1}  # reads go on (WAL)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert store.get("thing", "a") == {"n": 1}  # and once it is released, all is well
+    store.put("thing", "b", {"n": 2})
 
 
 def test_acknowledged_writes_survive_kill_9(tmp_path: Path) -> None:

@@ -72,9 +72,7 @@ def _iso(ts: float) -> str:
 class ControlPlane:
     """``/_mock/*``: what the server holds (catalog, journal, sessions), reached without the app."""
 
-    def __init__(
-        self, config: Config, catalog: Catalog, journal: Journal, sessions: Sessions
-    ) -> None:
+    def __init__(self, config: Config, catalog: Catalog, journal: Journal, sessions: Sessions) -> None:
         self.config = config
         self.catalog = catalog
         self.journal = journal

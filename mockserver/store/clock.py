@@ -15,6 +15,7 @@ import time
 from typing import Protocol
 
 from mockserver.store.base import StoreUnavailable
+from mockserver.store.sqlite import connect, unavailable_when_busy
 
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS mock_clock ("
@@ -52,17 +53,18 @@ class MemoryOffset:
 class SqliteOffset:
     def __init__(self, path: str) -> None:
         self._lock = threading.Lock()
+        self._path = path
         self._db: sqlite3.Connection | None = _connect(path)
 
     def read(self) -> float:
         assert self._db is not None
-        with self._lock:
+        with self._lock, unavailable_when_busy(self._path):
             row = self._db.execute("SELECT offset_seconds FROM mock_clock WHERE id = 0").fetchone()
         return float(row[0]) if row else 0.0
 
     def add(self, seconds: float) -> float:
         assert self._db is not None
-        with self._lock, self._db:
+        with self._lock, unavailable_when_busy(self._path), self._db:
             self._db.execute(
                 "UPDATE mock_clock SET offset_seconds = offset_seconds + ? WHERE id = 0", (seconds,)
             )
@@ -96,12 +98,10 @@ class MockClock:
 
 
 def _connect(path: str) -> sqlite3.Connection:
-    db = sqlite3.connect(path, timeout=60.0, isolation_level=None, check_same_thread=False)
-    db.execute("PRAGMA journal_mode=WAL")
-    db.execute("PRAGMA synchronous=FULL")
-    db.execute("PRAGMA busy_timeout=60000")
-    db.execute(_SCHEMA)
-    db.execute("INSERT OR IGNORE INTO mock_clock (id, offset_seconds) VALUES (0, 0.0)")
+    db = connect(path)
+    with unavailable_when_busy(path):
+        db.execute(_SCHEMA)
+        db.execute("INSERT OR IGNORE INTO mock_clock (id, offset_seconds) VALUES (0, 0.0)")
     # Python's sqlite3 in autocommit mode: ``with db`` needs a transaction to commit, so use
     # explicit BEGIN through the default isolation level for advance().
     db.isolation_level = "IMMEDIATE"

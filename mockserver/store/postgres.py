@@ -216,4 +216,3 @@ class PostgresStore:
 
     def close(self) -> None:
         release_database(self.db)
-

@@ -6,10 +6,16 @@ write transaction starts with ``BEGIN IMMEDIATE`` (one writer at a time, others 
 timeout), unique names are a ``PRIMARY KEY`` (a second claim fails inside SQLite, there is no
 check-then-insert race), and sequences are ``UPDATE … RETURNING``. Several stores (one per API,
 each with its own ``scope``) and the clock share one file.
+
+Waiting is bounded: a lock another process holds is waited for :data:`BUSY_TIMEOUT` seconds, then
+the call raises :class:`~mockserver.store.base.StoreUnavailable` (the app answers 503 with the
+reason). A path that cannot hold a database (a directory, a missing directory, a file that is not
+SQLite) raises it at start-up, which the server prints as one line before exiting with 2.
 """
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 from collections.abc import Iterator, Mapping
@@ -18,7 +24,9 @@ from typing import Any
 
 import orjson
 
-from mockserver.store.base import Doc, check_export
+from mockserver.store.base import Doc, StoreUnavailable, check_export
+
+BUSY_TIMEOUT = 10.0  # seconds a call waits for a lock another process holds, then 503
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS docs (
@@ -40,15 +48,12 @@ CREATE TABLE IF NOT EXISTS generations (scope TEXT PRIMARY KEY, value INTEGER NO
 class SqliteStore:
     """A store of one ``scope`` in the SQLite file at ``path`` (created when missing)."""
 
-    def __init__(self, path: str, scope: str, *, busy_timeout: float = 120.0) -> None:
+    def __init__(self, path: str, scope: str, *, busy_timeout: float = BUSY_TIMEOUT) -> None:
         self.path = path
         self.scope = scope
         self._lock = threading.RLock()
         self._depth = 0
-        self._db = sqlite3.connect(path, timeout=busy_timeout, isolation_level=None, check_same_thread=False)
-        self._db.execute(f"PRAGMA busy_timeout={int(busy_timeout * 1000)}")
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=FULL")
+        self._db = connect(path, busy_timeout)
         with self.transaction():
             for statement in filter(str.strip, _SCHEMA.split(";")):
                 self._db.execute(statement)
@@ -78,7 +83,7 @@ class SqliteStore:
         else:
             sql = "SELECT doc FROM docs WHERE scope=? AND kind=? AND idx=? ORDER BY ord"
             args = (self.scope, kind, index)
-        with self._lock:
+        with self._lock, unavailable_when_busy(self.path):
             rows = self._db.execute(sql, args).fetchall()
         return [_loads(doc) for (doc,) in rows]
 
@@ -141,7 +146,7 @@ class SqliteStore:
     # -- transactions ----------------------------------------------------------------------
     @contextmanager
     def _transaction(self) -> Iterator[None]:
-        with self._lock:
+        with self._lock, unavailable_when_busy(self.path):
             outermost = self._depth == 0
             if outermost:
                 self._db.execute("BEGIN IMMEDIATE")
@@ -229,9 +234,44 @@ class SqliteStore:
             self._db.execute(f"DELETE FROM {table} WHERE scope=?", (self.scope,))
 
     def _one(self, sql: str, args: tuple[Any, ...]) -> Any:
-        with self._lock:
+        with self._lock, unavailable_when_busy(self.path):
             return self._db.execute(sql, args).fetchone()
 
 
 def _loads(raw: bytes | str) -> Any:
     return orjson.loads(raw)
+
+
+def connect(path: str, busy_timeout: float = BUSY_TIMEOUT) -> sqlite3.Connection:
+    """An autocommit connection to the SQLite file at ``path`` in WAL mode, durable writes, a
+    bounded wait for locks; :class:`StoreUnavailable` (one line) when the path cannot hold one."""
+    where = os.path.dirname(os.path.abspath(path))
+    if os.path.isdir(path):
+        raise StoreUnavailable(f"state file {path}: is a directory; name a file in it")
+    if not os.path.isdir(where):
+        raise StoreUnavailable(f"state file {path}: directory {where} does not exist")
+    with unavailable_when_busy(path):
+        db = sqlite3.connect(path, timeout=busy_timeout, isolation_level=None, check_same_thread=False)
+        try:
+            db.execute(f"PRAGMA busy_timeout={int(busy_timeout * 1000)}")
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=FULL")
+        except BaseException:
+            db.close()
+            raise
+    return db
+
+
+@contextmanager
+def unavailable_when_busy(path: str) -> Iterator[None]:
+    """SQLite's errors about the file itself (locked past the wait, unreadable, not a database) as
+    :class:`StoreUnavailable` naming the file; errors in our own SQL stay what they are."""
+    try:
+        yield
+    except (sqlite3.OperationalError, sqlite3.DatabaseError) as exc:
+        if type(exc) not in (sqlite3.OperationalError, sqlite3.DatabaseError):
+            raise  # IntegrityError, ProgrammingError...: a bug or a handled conflict, not the file
+        reason = str(exc)
+        if "locked" in reason or "busy" in reason:
+            reason = f"another process holds its lock (waited {BUSY_TIMEOUT:g} s)"
+        raise StoreUnavailable(f"state file {path}: {reason}") from None
