@@ -12,7 +12,7 @@ from typing import Any
 
 import uvicorn
 
-from mockserver.app import MockApp, settle
+from mockserver.app import MockApp
 from mockserver.catalog import StartupError, load_catalog
 from mockserver.config import ENV_VAR, Config
 from mockserver.connection import ConnectionLimits, LimitedHttpProtocol
@@ -93,8 +93,8 @@ def run(config: Config) -> int:
         os.environ[ENV_VAR] = config.to_env()
         uv = uvicorn_config("mockserver.app:app_from_env", config, factory=True, workers=config.workers)
     else:
-        uv = uvicorn_config(MockApp(config, catalog), config)
-        settle()  # with --workers, each worker builds and settles its own (app_from_env)
+        # with --workers, each worker builds and settles its own (app_from_env)
+        uv = uvicorn_config(MockApp(config, catalog, settle_on_startup=True), config)
     if config.workers > 1:
         from uvicorn.supervisors import Multiprocess
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterator
 from typing import Any
 
 import httpx
 import orjson
 import pytest
+from starlette.testclient import TestClient
 
 from mockserver.app import MockApp, create_app
 from mockserver.config import Config
@@ -161,27 +161,8 @@ def test_sessions_steer_clients_that_cannot_send_headers(mock: httpx.Client) -> 
 
 
 def _asgi_get(app: MockApp, path: str, client: str, headers: dict[str, str] | None = None) -> int:
-    """One request straight through the ASGI interface, from a client address of our choosing."""
-    sent: list[dict[str, Any]] = []
-    scope = {
-        "type": "http",
-        "method": "GET",
-        "path": path,
-        "raw_path": path.encode(),
-        "query_string": b"",
-        "headers": [(k.lower().encode(), v.encode()) for k, v in (headers or {}).items()],
-        "client": (client, 40000),
-    }
-
-    async def receive() -> dict[str, Any]:
-        return {"type": "http.request", "body": b"", "more_body": False}
-
-    async def send(message: dict[str, Any]) -> None:
-        sent.append(message)
-
-    asyncio.run(app(scope, receive, send))
-    status: int = sent[0]["status"]
-    return status
+    """One request in process, from a client address of our choosing."""
+    return TestClient(app, client=(client, 40000)).get(path, headers=headers).status_code
 
 
 def test_control_plane_answers_loopback_only_unless_admin_token() -> None:
@@ -213,7 +194,23 @@ def test_a_failing_control_endpoint_answers_problem_json(caplog: pytest.LogCaptu
         raise RuntimeError("boom")
 
     backend.export_state = broken  # type: ignore[method-assign]
-    response = app.control.handle("GET", "/_mock/state", {}, {}, b"", "127.0.0.1")
-    assert response.status == 500 and response.content_type == "application/problem+json"
-    assert response.body["status"] == 500
+    response = TestClient(app, client=("127.0.0.1", 50000)).get("/_mock/state")
+    assert response.status_code == 500
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["status"] == 500
     assert "boom" in caplog.text
+
+
+def test_an_imported_state_is_what_the_next_collections_page_shows(mock: httpx.Client) -> None:
+    """The collections pages are cached: an import (a write) must empty the cache."""
+    state = mock.get("/_mock/state").json()
+    ns = state["apis"]["Mixpeek API"]["namespaces"][0]["namespace_id"]
+    listing = {"headers": {**BEARER, "X-Namespace": ns}, "json": {}}
+    first = mock.post("/v1/collections/list?limit=1000", **listing).json()["results"]  # type: ignore[arg-type]
+    assert first and mock.post("/v1/collections/list?limit=1000", **listing).json()["results"] == first  # type: ignore[arg-type]
+    for collection in state["apis"]["Mixpeek API"]["collections"]:
+        if collection["_namespace_id"] == ns:
+            collection["description"] = "renamed by an import"
+    assert mock.put("/_mock/state", json=state).status_code == 200
+    after = mock.post("/v1/collections/list?limit=1000", **listing).json()["results"]  # type: ignore[arg-type]
+    assert {c["description"] for c in after} == {"renamed by an import"}

@@ -126,10 +126,14 @@ class Journal:
         method: str | None = None,
         path: str | None = None,
         limit: int = 100,
+        since: int = 0,
     ) -> list[dict[str, Any]]:
-        """Newest first, filtered; ``operation`` matches the label or a substring of it."""
+        """Newest first, filtered; ``operation`` matches the label or a substring of it; ``since``
+        keeps only entries whose id is greater (what a polling reader has not seen yet)."""
         out: list[dict[str, Any]] = []
         for entry in reversed(self._entries):
+            if entry.id <= since:
+                break
             if operation and (entry.operation is None or operation not in entry.operation):
                 continue
             if status is not None and entry.status != status:
