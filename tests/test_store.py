@@ -276,3 +276,21 @@ def test_an_import_that_fails_changes_nothing(store: Store) -> None:
         store.import_(bad)  # a set is not JSON: refused before anything is replaced
     assert store.export() == before
     assert [d["n"] for d in store.list("col", index="ns1")] == [1] and store.get_meta("seed") == 5
+
+
+def test_write_version_moves_with_every_write_from_any_connection(store: Store) -> None:
+    seen = {store.write_version()}
+    store.put("collection", "c1", {"n": 1}, index="ns")
+    seen.add(store.write_version())
+    store.delete("collection", "c1")
+    seen.add(store.write_version())
+    store.reset()
+    seen.add(store.write_version())
+    assert len(seen) == 4
+    assert store.write_version() == store.write_version()  # reading changes nothing
+    if isinstance(store, SqliteStore):  # another process's commit moves it too
+        other = SqliteStore(store.path, store.scope)
+        before = store.write_version()
+        other.put("collection", "c2", {"n": 2})
+        assert store.write_version() != before
+        other.close()

@@ -10,7 +10,9 @@ The interface is deliberately small and knows nothing of HTTP or of any API:
   ``current_sequence(name)`` is the last one handed out (0 before the first).
 * ``transaction()`` groups writes: all or nothing, and (SQLite) durable when the block exits.
 * ``export``/``import_``/``reset`` move the whole contents; ``generation()`` changes whenever
-  ``import_``/``reset`` replaced the contents, so a process can tell its caches are stale.
+  ``import_``/``reset`` replaced the contents, so a process can tell its caches are stale;
+  ``write_version()`` changes whenever any document was written (by this or another process), so a
+  cache of rendered responses can tell too.
 
 :class:`~mockserver.store.memory.MemoryStore` is the default;
 :class:`~mockserver.store.sqlite.SqliteStore` implements the same interface over a file shared by
@@ -59,6 +61,8 @@ class Store(Protocol):
     def transaction(self) -> AbstractContextManager[None]: ...
 
     def generation(self) -> int: ...
+
+    def write_version(self) -> tuple[int, int]: ...
 
     def export(self) -> dict[str, Any]: ...
 

@@ -57,6 +57,7 @@ class MemoryStore:
         self._sequences: dict[str, int] = {}
         self._meta: dict[str, Any] = {}
         self._generation = 0
+        self._doc_writes = 0
         self._undo: list[list[tuple[str, Any]]] = []
 
     def get(self, kind: str, key: str) -> Doc | None:
@@ -138,6 +139,9 @@ class MemoryStore:
     def generation(self) -> int:
         return self._generation
 
+    def write_version(self) -> tuple[int, int]:
+        return self._generation, self._doc_writes
+
     def export(self) -> dict[str, Any]:
         with self._lock:
             return {
@@ -174,6 +178,7 @@ class MemoryStore:
         pass
 
     def _set(self, kind: str, key: str, entry: _Entry | None) -> None:
+        self._doc_writes += 1  # undoing a write counts too: the version only has to change
         _place(self._docs, self._by_index, kind, key, entry)
 
     def _remember(self, what: str, item: Any) -> None:

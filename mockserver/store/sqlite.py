@@ -143,6 +143,13 @@ class SqliteStore:
         row = self._one("SELECT value FROM generations WHERE scope=?", (self.scope,))
         return int(row[0]) if row else 0
 
+    def write_version(self) -> tuple[int, int]:
+        """SQLite's ``data_version`` moves when another connection commits; ``total_changes`` counts
+        this connection's own writes."""
+        with self._lock:
+            other = int(self._db.execute("PRAGMA data_version").fetchone()[0])
+            return other, self._db.total_changes
+
     # -- transactions ----------------------------------------------------------------------
     @contextmanager
     def _transaction(self) -> Iterator[None]:

@@ -31,9 +31,11 @@ from mockserver.apis.common.worldkit import role_for, world_size
 from mockserver.apis.mixpeek.filters import FilterError
 from mockserver.apis.mixpeek.migrations import ExplicitMigrations, SeededMigrations
 from mockserver.apis.mixpeek.namespaces import Namespaces, NameTaken, WorldFull
+from mockserver.apis.mixpeek.pagecache import PageCache, request_key
 from mockserver.apis.mixpeek.render import Vocab
 from mockserver.apis.mixpeek.state import check_state, export_state, import_state, seed_store
 from mockserver.apis.mixpeek.world import build_catalog
+from mockserver.jsonio import dump_json
 from mockserver.runtime import ApiBackend, Clock, Handler, MockRequest, MockResponse, WorldOptions
 from mockserver.store import open_store
 from oascore import Operation, Spec
@@ -103,6 +105,7 @@ class MixpeekBackend:
         open_world("mixpeek", self.store, options, seed_store)
         self._generation = -1
         self._seeded_cache: dict[tuple[int, int], SeededMigrations] = {}
+        self.pages = PageCache()
         self._sync()
 
     # -- spec ------------------------------------------------------------------------------
@@ -251,8 +254,17 @@ class MixpeekBackend:
         if ns is None:
             return _not_found(identifier or "")
         body = request.body if isinstance(request.body, dict) else {}
+        query = dict(request.query)
+        version = self.store.write_version()
+        key = request_key(ns["namespace_id"], self.namespaces.is_ready(ns), body, query)
+        cached = self.pages.get(version, key) if key is not None else None
+        if cached is not None:
+            return MockResponse(200, raw=cached)
         try:
-            payload = self.namespaces.list_collections(ns, body, dict(request.query))
+            payload = self.namespaces.list_collections(ns, body, query)
         except FilterError as exc:
             return MockResponse(422, {"detail": [exc.as_fastapi()]})
-        return MockResponse(200, self._emit(self.ops[COLLECTIONS], payload))
+        page = dump_json(self._emit(self.ops[COLLECTIONS], payload))
+        if key is not None:
+            self.pages.put(key, page)
+        return MockResponse(200, raw=page)
