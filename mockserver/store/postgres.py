@@ -138,6 +138,12 @@ class PostgresStore:
         row = self._one("SELECT value FROM specmock_generations WHERE scope=%s", (self.scope,))
         return int(row[0]) if row else 0
 
+    def write_version(self) -> tuple[int, int]:
+        """The server's WAL insert position: every write, from any replica, moves it (so does
+        other activity in the cluster, which only empties a cache sooner)."""
+        high, _, low = str(self._one("SELECT pg_current_wal_insert_lsn()::text", ())[0]).partition("/")
+        return int(high, 16), int(low, 16)
+
     # -- transactions ----------------------------------------------------------------------
     @contextmanager
     def _transaction(self) -> Iterator[None]:
