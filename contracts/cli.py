@@ -58,6 +58,9 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"schemathesis phases to run (default: {','.join(PHASES)}; stateful needs links)",
     )
     runner.add_argument("--max-examples", type=int, default=25, help="schemathesis examples per operation")
+    runner.add_argument(
+        "--timeout", type=float, default=10.0, help="seconds a request may take (longer: a finding)"
+    )
     runner.add_argument("--seed", type=int, default=None, help="seed (default: random, printed)")
     runner.add_argument("--workers", type=int, default=1, help="schemathesis workers")
     runner.add_argument("--junit", default=None, metavar="PATH", help="write JUnit XML (operation x family)")
@@ -117,6 +120,7 @@ def _run(args: argparse.Namespace) -> int:
         max_examples=args.max_examples,
         seed=args.seed,
         workers=args.workers,
+        timeout=args.timeout,
         closed_schemas=args.closed,
         phases=parse_phases(args.phases),
     )
@@ -134,6 +138,7 @@ def _run(args: argparse.Namespace) -> int:
         requests=result.requests,
         untested=len(result.untested),
         phases=result.phases,
+        stopped=result.stopped,
     )
     report = RunReport(result.findings, summary, result.seed, shard, list(result.labels), result.coverage)
     return _verdict(report, args, f"seed: {result.seed}")
@@ -165,7 +170,7 @@ def _verdict(report: RunReport, args: argparse.Namespace, footer: str) -> int:
     print(render_console(report.findings, report.summary, report.coverage))
     print(footer)
     untested = bool(report.summary.untested) and not args.allow_untested
-    return EXIT_DRIFT if report.findings or untested else EXIT_CLEAN
+    return EXIT_DRIFT if report.findings or untested or report.summary.stopped else EXIT_CLEAN
 
 
 def _diff(args: argparse.Namespace) -> int:

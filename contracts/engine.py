@@ -22,9 +22,10 @@ from contracts.classify.classifier import Classifier, dedupe
 from contracts.classify.closing import close_response_schemas
 from contracts.classify.request import isolator
 from contracts.coverage import OperationCoverage, operation_coverage
+from contracts.crash import ServerGone, crash_finding
 from contracts.findings import KINDS, Finding
 from contracts.options import Progress, RunOptions, SetupError, parse_pins
-from contracts.phases import run_schemathesis
+from contracts.phases import PhaseOutcome, run_schemathesis
 from contracts.probes.auth import probe_auth
 from contracts.probes.base import ProbeContext, Target
 from contracts.probes.bounds import probe_bounds
@@ -54,6 +55,7 @@ class RunResult:
     labels: tuple[str, ...] = ()  # the spec's operations, in order
     coverage: tuple[OperationCoverage, ...] = ()  # per operation, in order
     phases: tuple[str, ...] = ()  # the phases that sent requests ("probes", "examples", ...)
+    stopped: str = ""  # why the run ended early (the server stopped answering), else ""
 
     @property
     def operations(self) -> int:
@@ -80,29 +82,34 @@ def run(
     if not spec.operations:
         raise SetupError(f"{spec_path}: the spec has no operations, so there is nothing to test")
     _reachable(url)
-    target = Target(url)
+    target = Target(url, timeout=options.timeout)
     ctx = ProbeContext(spec=spec, target=target, pins=pins, seed=seed)
+    outcome = PhaseOutcome()
+    findings: list[Finding] = []
     try:
         _answers_somewhere(ctx, url)
-        findings = run_probes(ctx, say) if options.probes else []
+        if options.probes:
+            findings += run_probes(ctx, say)
         say(f"schemathesis: max {options.max_examples} examples per operation, seed {seed}")
         outcome = run_schemathesis(closed_raw, url, options, seed, spec, pins, ctx.tally, say)
         classifier = Classifier(checked, spec, ctx.explanations, isolator(ctx), pins)
         findings += classifier.classify(outcome.observations)
-        findings += [server_error(op, ex.status, ctx.evidence(ex, "probe")) for op, ex in ctx.server_errors]
-    except httpx.TransportError as exc:
-        raise SetupError(f"lost {url} mid-run: {exc or type(exc).__name__}") from None
+    except ServerGone as exc:
+        outcome.stopped = str(exc)
     finally:
         target.close()
+    findings += [server_error(op, ex.status, ctx.evidence(ex, "probe")) for op, ex in ctx.server_errors]
+    findings += [crash_finding(c, seed, options.timeout) for c in ctx.crashes + outcome.crashes]
     result = dedupe(sorted(findings, key=_rank))
     requests = outcome.sent + target.requests
     coverage = tuple(
         operation_coverage(spec, op, ctx.tally.statuses.get(op.label, {}), pins.params)
         for op in spec.operations
     )
-    phases = (("probes",) if options.probes else ()) + tuple(outcome.ran)
+    phases = (("probes",) if options.probes and target.requests else ()) + tuple(outcome.ran)
     say(f"done: {len(result)} finding(s), {requests} requests, phases run: {', '.join(phases)}")
-    return RunResult(result, requests, seed, tuple(o.label for o in spec.operations), coverage, phases)
+    labels = tuple(o.label for o in spec.operations)
+    return RunResult(result, requests, seed, labels, coverage, phases, outcome.stopped)
 
 
 def _answers_somewhere(ctx: ProbeContext, url: str) -> None:

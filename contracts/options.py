@@ -23,11 +23,14 @@ class RunOptions:
     max_examples: int = 25
     seed: int | None = None
     workers: int = 1
+    timeout: float = 10.0  # seconds a request may take before it is a response-timeout finding
     closed_schemas: bool = True
     phases: Sequence[str] = PHASES
     probes: bool = True
 
     def __post_init__(self) -> None:
+        if not self.timeout > 0:
+            raise SetupError(f"--timeout must be a positive number of seconds, got {self.timeout}")
         if self.max_examples < 1 or self.workers < 1:
             raise SetupError(
                 f"max examples and workers must be at least 1, got {self.max_examples} and {self.workers}"

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from contracts.classify.observation import Observation, observations
 from contracts.coverage import Tally
+from contracts.crash import Crash, answers, gone
 from contracts.options import PHASES, Progress, RunOptions, SetupError
 from contracts.probes.base import Pins
 from oascore import Spec
@@ -23,6 +24,8 @@ class PhaseOutcome:
     observations: list[Observation] = field(default_factory=list)
     sent: int = 0
     ran: list[str] = field(default_factory=list)
+    crashes: list[Crash] = field(default_factory=list)
+    stopped: str = ""  # why the run ended early: the server stopped answering
 
 
 def run_schemathesis(
@@ -49,10 +52,29 @@ def run_schemathesis(
         if isinstance(event, events.ScenarioFinished | events.FuzzScenarioFinished):
             _scenario(event, outcome, tally, seed, say)
         elif isinstance(event, events.NonFatalError):
-            say(f"  error in {event.label}: {event.info.title}")
+            crash = _crash(event)
+            say(f"  error in {event.label}: {event.info.title}{' (' + crash.detail + ')' if crash else ''}")
+            if crash is not None:
+                outcome.crashes.append(crash)
+                if not answers(url):
+                    outcome.stopped = str(gone(url, crash))
+                    break
         elif isinstance(event, events.FatalError):
             raise SetupError(f"schemathesis stopped: {event.exception}")
     return outcome
+
+
+def _crash(event: Any) -> Crash | None:
+    """A request that got no HTTP answer, from schemathesis' network-error event."""
+    import requests
+
+    error = event.value
+    if not event.related_to_operation or not isinstance(error, requests.RequestException):
+        return None
+    timeout = isinstance(error, requests.Timeout)
+    phase = getattr(event.phase, "value", event.phase)
+    curl = event.info.code_sample or ""
+    return Crash(event.label, timeout, curl, type(error).__name__, f"schemathesis {phase}" if phase else "")
 
 
 def _scenario(event: Any, outcome: PhaseOutcome, tally: Tally, seed: int, say: Progress) -> None:
@@ -104,6 +126,7 @@ def _config(url: str, options: RunOptions, seed: int, spec: Spec, pins: Pins) ->
             "headers": dict(pins.headers),
             "parameters": pinned_parameters(spec, pins),
             "workers": options.workers,
+            "request-timeout": options.timeout,
             "continue-on-failure": True,
             "cache": {"enabled": False},
             "checks": {"enabled": True},

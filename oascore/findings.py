@@ -25,6 +25,8 @@ KINDS: tuple[str, ...] = (
     "filter-ignored",
     "validation-missing",
     "server-error",
+    "connection-dropped",
+    "response-timeout",
 )
 
 

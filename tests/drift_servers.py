@@ -7,6 +7,7 @@ produce.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 from typing import Any
@@ -151,7 +152,21 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "filter-ignored": ("filter-ignored", "response.body.results[].kind"),
     "validation-missing": ("validation-missing", "request.body.offset"),
     "server-error": ("server-error", "response.status"),
+    "connection-dropped": ("connection-dropped", "response"),
+    "response-timeout": ("response-timeout", "response"),
 }
+STALL = 2.0
+"""Seconds the ``response-timeout`` drift takes to answer: run it with a shorter ``timeout``."""
+
+
+class DropConnection:
+    """An ASGI response that starts and then fails: uvicorn closes the connection mid-response."""
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        await send({"type": "http.response.start", "status": 200, "headers": [(b"content-length", b"100")]})
+        raise ConnectionAbortedError("dropped on purpose (tests/drift_servers.py)")
+
+
 _INT = re.compile(r"-?[0-9]+")
 
 
@@ -179,6 +194,10 @@ def make_app(drift: str | None = None) -> Starlette:
             return JSONResponse({"detail": str(exc)}, 422)
         if kind == "b" and drift == "server-error":
             return Response("boom", 500)
+        if kind == "c" and drift == "connection-dropped":
+            return DropConnection()  # type: ignore[return-value]
+        if kind == "c" and drift == "response-timeout":
+            await asyncio.sleep(STALL)
         chosen = [i for i in ITEMS if kind is None or i["kind"] == kind or drift == "filter-ignored"]
         page = chosen[offset:] if drift == "pagination-violated" else chosen[offset : offset + limit]
         return _page(page, len(chosen), limit, offset, drift)

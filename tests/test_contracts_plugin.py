@@ -59,7 +59,7 @@ def test_one_test_per_operation_and_family_failing_where_the_drift_is(tmp_path: 
             "--contracts-only",
         )
     assert done.returncode == 1, done.stdout
-    assert "1 failed, 19 passed" in done.stdout  # 2 operations x 10 families; test_other deselected
+    assert "1 failed, 21 passed" in done.stdout  # 2 operations x 11 families; test_other deselected
     assert "POST /items/list enum-narrowed at request.body.kind: expected a, b, c, got a, b" in done.stdout
 
 

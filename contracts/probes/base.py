@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 import httpx
 
 from contracts.coverage import Tally
+from contracts.crash import Crash, answers, gone
 from contracts.curl import curl_line
 from contracts.findings import Evidence, Finding
 from contracts.probes.samples import sample, unwrap
@@ -161,10 +162,12 @@ class Target:
 
     def __init__(self, base_url: str, *, timeout: float = 10.0) -> None:
         self.base_url = base_url.rstrip("/")
+        self.timeout = timeout
         self.requests = 0
         self._client = httpx.Client(base_url=self.base_url, timeout=timeout)
 
     def send(self, request: ProbeRequest) -> Exchange:
+        """The server's answer; raises :class:`NoAnswer` when there is none."""
         self.requests += 1
         headers = dict(request.headers)
         content: bytes | None = None
@@ -173,19 +176,32 @@ class Target:
             if not any(k.lower() == "content-type" for k in headers):
                 headers["Content-Type"] = "application/json"
         params = {k: _as_text(v) for k, v in request.query.items()}
-        response = self._client.request(
+        built = self._client.build_request(
             request.method, request.path, params=params, headers=headers, content=content
         )
+        curl = curl_line(
+            request.method, str(built.url), headers=headers, body=request.body, has_body=request.has_body
+        )
+        try:
+            response = self._client.send(built)
+        except httpx.TransportError as exc:
+            raise NoAnswer(curl, isinstance(exc, httpx.TimeoutException), type(exc).__name__) from exc
         try:
             body = response.json()
         except ValueError:
             body = None
-        url = str(response.request.url)
-        curl = curl_line(request.method, url, headers=headers, body=request.body, has_body=request.has_body)
         return Exchange(request=request, status=response.status_code, body=body, curl=curl)
 
     def close(self) -> None:
         self._client.close()
+
+
+class NoAnswer(Exception):
+    """A request that got no HTTP answer: the connection dropped, or nothing came in time."""
+
+    def __init__(self, curl: str, timeout: bool, detail: str) -> None:
+        super().__init__(detail)
+        self.curl, self.timeout, self.detail = curl, timeout, detail
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,10 +223,19 @@ class ProbeContext:
     explanations: list[Explanation] = field(default_factory=list)
     server_errors: list[tuple[Operation, Exchange]] = field(default_factory=list)
     tally: Tally = field(default_factory=Tally)  # statuses answered, per operation
+    crashes: list[Crash] = field(default_factory=list)
     _baselines: dict[str, Exchange | None] = field(default_factory=dict)
 
     def send(self, op: Operation, request: ProbeRequest) -> Exchange:
-        exchange = self.target.send(request)
+        """The answer to ``request``; no answer is a crash (status 0), or the end if the server died."""
+        try:
+            exchange = self.target.send(request)
+        except NoAnswer as exc:
+            crash = Crash(op.label, exc.timeout, exc.curl, exc.detail, "probe")
+            self.crashes.append(crash)
+            if not answers(self.target.base_url):
+                raise gone(self.target.base_url, crash) from None
+            return Exchange(request=request, status=0, body=None, curl=exc.curl)
         self.tally.add(op.label, exchange.status)
         if exchange.verdict is Verdict.SERVER_ERROR:
             self.server_errors.append((op, exchange))

@@ -26,6 +26,8 @@ def render_console(
         lines += [_line(_row(f), widths) for f in found]
         lines.append("")
     lines += _untested(coverage)
+    if summary.stopped:
+        lines += [f"Run ended early: {summary.stopped}", ""]
     lines.append(_summary_line(findings, summary))
     return "\n".join(lines)
 

@@ -71,6 +71,7 @@ def read_report(path: str | os.PathLike[str]) -> RunReport:
                 requests=int(summary["requests"]),
                 untested=int(summary.get("untested", 0)),
                 phases=[str(p) for p in summary.get("phases") or ()],
+                stopped=str(summary.get("stopped") or ""),
             ),
             seed=None if run.get("seed") is None else int(run["seed"]),
             shard=None if run.get("shard") is None else Shard.parse(str(run["shard"])),
@@ -110,6 +111,7 @@ def merge(reports: Sequence[RunReport]) -> RunReport:
         requests=sum(r.summary.requests for r in reports),
         untested=sum(1 for c in coverage if c.untested),
         phases=list(ran),
+        stopped="; ".join(r.summary.stopped for r in reports if r.summary.stopped),
     )
     return RunReport(merged, summary, reports[0].seed, None, operations, coverage)
 

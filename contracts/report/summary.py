@@ -19,6 +19,7 @@ FAMILIES: tuple[str, ...] = (
     "pagination",
     "filters",
     "validation",
+    "availability",
 )
 
 _FAMILY_OF_KIND: dict[str, str] = {
@@ -39,6 +40,8 @@ _FAMILY_OF_KIND: dict[str, str] = {
     "pagination-violated": "pagination",
     "filter-ignored": "filters",
     "validation-missing": "validation",
+    "connection-dropped": "availability",
+    "response-timeout": "availability",
 }
 
 
@@ -50,6 +53,7 @@ class Summary:
     by_kind: dict[str, int]
     untested: int = 0  # operations whose documented success was never reached
     phases: tuple[str, ...] = ()  # the phases that ran
+    stopped: str = ""  # why the run ended early (the server stopped answering)
 
 
 def family_of(kind: str) -> str:
@@ -67,10 +71,11 @@ def summarize(
     requests: int,
     untested: int = 0,
     phases: Sequence[str] = (),
+    stopped: str = "",
 ) -> Summary:
     counts = Counter(f.kind for f in findings)
     by_kind = {kind: counts[kind] for kind in KINDS if counts[kind]}
-    return Summary(operations, requests, len(findings), by_kind, untested, tuple(phases))
+    return Summary(operations, requests, len(findings), by_kind, untested, tuple(phases), stopped)
 
 
 def count(n: int, noun: str) -> str:
