@@ -25,7 +25,7 @@ from mockserver.pipeline.errors import MockError, unavailable
 from mockserver.pipeline.prefer import from_request
 from mockserver.runtime import MockRequest, MockResponse
 from mockserver.store import StoreUnavailable
-from oascore.validation import Violation, schema_violations
+from oascore.validation import FORM, Violation, is_decoded, schema_violations
 
 Scope = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
@@ -230,12 +230,15 @@ class SpecEndpoint:
             ) from None
         if declared is None:
             return None
-        if not raw.strip():
-            if declared.required:
-                violations.append(Violation(("body",), "Field required", "missing"))
-            return None
         ctype = _media_type(incoming.headers.get("content-type", ""))
         media_key = _accepts(declared.content, ctype) if ctype else None
+        if not raw.strip():
+            if media_key is not None and (media_key.startswith("text/") or media_key == FORM):
+                raw = b""  # an empty text is a text, an empty form an object without fields
+            else:
+                if declared.required:
+                    violations.append(Violation(("body",), "Field required", "missing"))
+                return None
         if media_key is None:
             expected = ", ".join(declared.content) or "none"
             shown = ctype or "none"
@@ -243,6 +246,12 @@ class SpecEndpoint:
                 _first_documented(compiled, (415, 400, 422)),
                 f"Unsupported Content-Type {shown!r}; expected {expected}",
             )
+        if is_decoded(media_key):
+            payload, found = compiled.validator.decoded_body(
+                media_key, raw, incoming.headers.get("content-type", "")
+            )
+            violations.extend(found)
+            return payload
         if "json" not in media_key and media_key != "*/*":
             return raw.decode("utf-8", errors="replace")
         try:

@@ -235,7 +235,7 @@ def _responses(spec: Spec, raw: Mapping[str, Any]) -> dict[str, ResponseSpec]:
     out: dict[str, ResponseSpec] = {}
     for code, raw_response in raw.items():
         response = spec.resolve(raw_response) or {}
-        status = str(code).upper()
+        status = "default" if str(code).lower() == "default" else str(code).upper()
         out[status] = ResponseSpec(
             status=status,
             description=str(response.get("description", "")),

@@ -164,12 +164,36 @@ def _boolean_bounds(node: dict[str, Any]) -> bool:
     return changed
 
 
+_INT_RANGES = {"int32": (-(2**31), 2**31 - 1), "int64": (-(2**63), 2**63 - 1)}
+
+
+def _needs_int_bounds(node: dict[str, Any]) -> bool:
+    fmt = node.get("format")
+    if fmt not in _INT_RANGES:
+        return False
+    kind = node.get("type")
+    if kind != "integer" and not (isinstance(kind, list) and "integer" in kind):
+        return False
+    return "minimum" not in node or "maximum" not in node
+
+
+def _int_bounds(node: dict[str, Any]) -> None:
+    """``format: int32/int64`` as the bounds they mean (JSON Schema validators ignore the format)."""
+    if _needs_int_bounds(node):
+        low, high = _INT_RANGES[node["format"]]
+        if "minimum" not in node and "exclusiveMinimum" not in node:
+            node["minimum"] = low
+        if "maximum" not in node and "exclusiveMaximum" not in node:
+            node["maximum"] = high
+
+
 def upgrade_30(doc: dict[str, Any]) -> dict[str, Any]:
     """Rewrite OpenAPI 3.0 schema dialect into JSON Schema 2020-12, in place."""
 
     def visit(node: dict[str, Any], at: str) -> None:
         _nullable(node)
         _boolean_bounds(node)
+        _int_bounds(node)
         if "example" in node and "examples" not in node:
             node["examples"] = [node.pop("example")]
 
@@ -182,13 +206,15 @@ class _Found(Exception):
 
 
 def has_30_idioms(doc: dict[str, Any]) -> bool:
-    """Whether :func:`tolerate_31` would change anything (read-only, stops at the first)."""
+    """Whether :func:`tolerate_31` would change anything (read-only, stops at the first); integer
+    formats without their bounds count (they get them, silently: that is what the format means)."""
 
     def visit(node: dict[str, Any], at: str) -> None:
         if (
             "nullable" in node
             or isinstance(node.get("exclusiveMinimum"), bool)
             or isinstance(node.get("exclusiveMaximum"), bool)
+            or _needs_int_bounds(node)
         ):
             raise _Found
 
@@ -210,6 +236,7 @@ def tolerate_31(doc: dict[str, Any]) -> list[str]:
             found.setdefault(
                 "boolean exclusiveMinimum/exclusiveMaximum (OpenAPI 3.0) read as 3.0 meant it", []
             ).append(at)
+        _int_bounds(node)
 
     walk_schemas(doc, visit)
     return [

@@ -7,13 +7,14 @@ and a pydantic-like type, so any API profile can render them in its own error sh
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import jsonschema_rs
 
-from oascore.model import Operation, Parameter, Spec, json_type
+from oascore.coerce import TYPE_WORDS, ParamReader, Unparsable, decode_form, decode_multipart, decode_xml
+from oascore.model import Operation, Parameter, Spec
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,17 +59,6 @@ def operation_pointer(operation: Operation) -> str:
     return f"#/paths/{path}/{operation.method.lower()}"
 
 
-_TYPE_WORDS = {
-    "integer": ("int_type", "a valid integer"),
-    "number": ("float_type", "a valid number"),
-    "string": ("string_type", "a valid string"),
-    "boolean": ("bool_type", "a valid boolean"),
-    "array": ("list_type", "a valid list"),
-    "object": ("dict_type", "a valid dictionary"),
-    "null": ("none_required", "None"),
-}
-
-
 def _enum_words(values: Iterable[Any]) -> str:
     quoted = [f"'{v}'" if isinstance(v, str) else repr(v) for v in values]
     return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + f" or {quoted[-1]}"
@@ -98,7 +88,7 @@ def _describe(error: Any) -> tuple[str, str]:
     if name == "type":
         types = data.get("types") or []
         wanted = [t for t in types if t != "null"] or types
-        type_code, words = _TYPE_WORDS.get(str(wanted[0]) if wanted else "", ("type_error", "valid"))
+        type_code, words = TYPE_WORDS.get(str(wanted[0]) if wanted else "", ("type_error", "valid"))
         return f"Input should be {words}", type_code
     if name == "enum":
         return f"Input should be {_enum_words(data.get('options') or [])}", "enum"
@@ -152,76 +142,23 @@ def _one_per_location(violations: list[Violation]) -> list[Violation]:
     return list(best.values())
 
 
-class _Unparsable(ValueError):
-    def __init__(self, msg: str, typ: str) -> None:
-        super().__init__(msg)
-        self.msg = msg
-        self.typ = typ
-
-
-_BOOLS = {
-    "true": True,
-    "1": True,
-    "yes": True,
-    "on": True,
-    "false": False,
-    "0": False,
-    "no": False,
-    "off": False,
-}
-
-
-def _coerce_scalar(raw: str, types: Sequence[str]) -> Any:
-    for kind in types:
-        if kind == "integer":
-            try:
-                return int(raw)
-            except ValueError:
-                continue
-        if kind == "number":
-            try:
-                value = float(raw)
-            except ValueError:
-                continue
-            if value != value or value in (float("inf"), float("-inf")):
-                continue
-            return int(value) if value.is_integer() and "." not in raw and "e" not in raw.lower() else value
-        if kind == "boolean" and raw.lower() in _BOOLS:
-            return _BOOLS[raw.lower()]
-        if kind == "string":
-            return raw
-        if kind == "null" and raw in ("", "null"):
-            return None
-    first = types[0] if types else "string"
-    code, words = _TYPE_WORDS.get(first, ("type_error", "valid"))
-    parsing = {"integer": "int_parsing", "number": "float_parsing", "boolean": "bool_parsing"}
-    raise _Unparsable(f"Input should be {words}, unable to parse string", parsing.get(first, code))
-
-
-def _schema_types(spec: Spec, schema: Mapping[str, Any]) -> list[str]:
-    """The JSON types a parameter schema admits, most specific first (to coerce strings)."""
-    resolved = spec.resolve(schema)
-    kinds: list[str] = []
-    declared = resolved.get("type")
-    if isinstance(declared, str):
-        kinds.append(declared)
-    elif isinstance(declared, list):
-        kinds.extend(str(k) for k in declared)
-    for key in ("anyOf", "oneOf", "allOf"):
-        for branch in resolved.get(key) or []:
-            kinds.extend(_schema_types(spec, branch))
-    if not kinds and "enum" in resolved:
-        kinds.extend(sorted({json_type(v) for v in resolved["enum"]}))
-    order = ["integer", "number", "boolean", "array", "object", "string", "null"]
-    return sorted(dict.fromkeys(kinds), key=order.index) or ["string"]
-
-
 @dataclass(slots=True)
 class _CompiledParam:
     param: Parameter
-    types: list[str]
-    item_types: list[str]
+    reader: ParamReader
     validator: jsonschema_rs.Validator
+
+
+# "If in is header and the name field is Accept, Content-Type or Authorization, the parameter
+# definition SHALL be ignored" (OpenAPI 3.0.3 and 3.1, Parameter Object)
+_IGNORED_HEADERS = frozenset(("accept", "content-type", "authorization"))
+FORM = "application/x-www-form-urlencoded"
+MULTIPART = "multipart/form-data"
+
+
+def is_decoded(media_type: str) -> bool:
+    """Whether a request body of this media type is read into a JSON value and validated."""
+    return media_type in (FORM, MULTIPART) or media_type.endswith(("/xml", "+xml"))
 
 
 class RequestValidator:
@@ -247,11 +184,11 @@ class RequestValidator:
         where = operation_pointer(operation)
         params: list[_CompiledParam] = []
         for param in operation.parameters:
-            types = _schema_types(spec, param.schema)
-            items = spec.resolve(param.schema).get("items") or {}
+            if param.location == "header" and param.name.lower() in _IGNORED_HEADERS:
+                continue
             named = f"{where} parameter {param.name!r} ({param.location})"
             validator = lenient_schema(spec, param.schema, named)
-            params.append(_CompiledParam(param, types, _schema_types(spec, items), validator))
+            params.append(_CompiledParam(param, ParamReader(spec, param), validator))
         bodies: dict[str, jsonschema_rs.Validator] = {}
         if operation.body is not None:
             for ctype, media in operation.body.content.items():
@@ -275,50 +212,48 @@ class RequestValidator:
         violations: list[Violation] = []
         for compiled in self._ready()[0]:
             param = compiled.param
-            raw = self._raw(param, path, query, headers, cookies)
             loc: tuple[str | int, ...] = (param.location, param.name)
-            if raw is None:
+            try:
+                readings = compiled.reader.candidates(path, query, headers, cookies)
+            except Unparsable as exc:
+                violations.append(Violation(loc, exc.msg, exc.typ))
+                continue
+            if not readings:
                 if param.required:
                     violations.append(Violation(loc, "Field required", "missing"))
                 continue
-            try:
-                value = self._coerce(compiled, raw)
-            except _Unparsable as exc:
-                violations.append(Violation(loc, exc.msg, exc.typ))
-                continue
-            found = schema_violations(compiled.validator, value, loc)
-            if found:
-                violations.extend(found)
+            found: list[Violation] = []
+            for i, value in enumerate(readings):  # the first reading the schema accepts
+                problems = schema_violations(compiled.validator, value, loc)
+                if not problems:
+                    values[param.location][param.name] = value
+                    break
+                if i == 0:
+                    found = problems
             else:
-                values[param.location][param.name] = value
+                violations.extend(found)
         return values, violations
 
-    @staticmethod
-    def _raw(
-        param: Parameter,
-        path: Mapping[str, str],
-        query: Mapping[str, list[str]],
-        headers: Mapping[str, str],
-        cookies: Mapping[str, str],
-    ) -> str | list[str] | None:
-        if param.location == "path":
-            return path.get(param.name)
-        if param.location == "query":
-            return query.get(param.name)
-        if param.location == "header":
-            return headers.get(param.name.lower())
-        return cookies.get(param.name)
-
-    @staticmethod
-    def _coerce(compiled: _CompiledParam, raw: str | list[str]) -> Any:
-        if "array" in compiled.types:
-            parts = raw if isinstance(raw, list) else [raw]
-            if (len(parts) == 1 and compiled.param.explode is False) or compiled.param.location != "query":
-                parts = [p for chunk in parts for p in chunk.split(",")]
-            return [_coerce_scalar(p, compiled.item_types) for p in parts]
-        # A repeated scalar query parameter: the last one wins, as in FastAPI and most frameworks.
-        value = raw[-1] if isinstance(raw, list) else raw
-        return _coerce_scalar(value, compiled.types)
+    def decoded_body(self, media_type: str, raw: bytes, content_type: str) -> tuple[Any, list[Violation]]:
+        """A form, multipart or XML body read into the value its schema describes, and validated."""
+        media = self.operation.body.content.get(media_type) if self.operation.body else None
+        schema = media.schema if media is not None else None
+        if schema is None:
+            return raw.decode("utf-8", errors="replace"), []
+        payload: Any
+        if media_type == FORM:
+            payload = decode_form(self._spec, schema, raw)
+        elif media_type == MULTIPART:
+            payload = decode_multipart(self._spec, schema, raw, content_type)
+            if payload is None:
+                return None, [
+                    Violation(("body",), "Not a multipart/form-data body (no boundary)", "value_error")
+                ]
+        else:
+            payload = decode_xml(self._spec, schema, raw)
+            if payload is None:
+                return None, [Violation(("body",), "Not well-formed XML", "xml_invalid")]
+        return payload, self.body(media_type, payload)
 
     def body(self, content_type: str, payload: Any) -> list[Violation]:
         validator = self.body_validators.get(content_type)
