@@ -1,4 +1,5 @@
-"""Helpers shared by the classifiers and the diff: findings, bound and credential names, JSON values."""
+"""Helpers shared by the classifiers and the diff: credential names, coerced values; the finding helpers
+live in the OpenAPI core (``oascore.drift.values``, shared with the mock's proxy) and are re-exported."""
 
 from __future__ import annotations
 
@@ -6,42 +7,10 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from jsonschema import Draft202012Validator
+from oascore import Spec
+from oascore.drift.values import BOUND_LABELS, finding, short, type_name, valid
 
-from contracts.findings import Evidence, Finding, Severity
-from oascore import Operation, Spec
-
-BOUND_LABELS: dict[str, str] = {
-    "minimum": "min",
-    "exclusiveMinimum": "exclusiveMin",
-    "maximum": "max",
-    "exclusiveMaximum": "exclusiveMax",
-    "minLength": "minLength",
-    "maxLength": "maxLength",
-    "minItems": "minItems",
-    "maxItems": "maxItems",
-    "minProperties": "minProperties",
-    "maxProperties": "maxProperties",
-}
-"""JSON Schema bound keyword -> its name in findings ("max 1000"), for the run and the diff alike."""
-
-
-def finding(
-    op: Operation,
-    kind: str,
-    location: str,
-    expected: str,
-    actual: str,
-    severity: Severity,
-    evidence: Evidence,
-    *,
-    message: str = "",
-) -> Finding:
-    return Finding(op.label, kind, location, expected, actual, severity, evidence=evidence, message=message)
-
-
-def valid(spec: Spec, schema: Any, value: Any) -> bool:
-    return bool(Draft202012Validator(spec.rooted(schema if isinstance(schema, dict) else {})).is_valid(value))
+__all__ = ["BOUND_LABELS", "coerce", "credential_location", "finding", "short", "type_name", "valid"]
 
 
 def coerce(schema: Mapping[str, Any], value: Any) -> Any:
@@ -52,22 +21,6 @@ def coerce(schema: Mapping[str, Any], value: Any) -> Any:
         except ValueError:
             return value
     return value
-
-
-def type_name(schema: Any) -> str:
-    if not isinstance(schema, dict):
-        return "any"
-    kind = schema.get("type")
-    if isinstance(kind, list):
-        return " | ".join(str(k) for k in kind)
-    if kind is None and "properties" in schema:
-        return "object"
-    return str(kind) if kind is not None else "any"
-
-
-def short(value: Any) -> str:
-    text = json.dumps(value, default=str) if not isinstance(value, str) else value
-    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def credential_location(spec: Spec, scheme_name: str) -> str:

@@ -30,6 +30,7 @@ from mockserver.control.routes import control_routes, listing
 from mockserver.control.sessions import Sessions, open_sessions
 from mockserver.endpoint import SESSION_HEADER, SpecEndpoint
 from mockserver.pipeline.errors import PROBLEM_JSON, title_for
+from mockserver.proxy.front import front_behaviour
 
 
 def settle() -> None:
@@ -85,6 +86,8 @@ class MockApp(Starlette):
         self.sessions: Sessions = open_sessions(config.state_url)
         self.control = ControlPlane(config, self.catalog, self.journal, self.sessions)
         self.endpoint = SpecEndpoint(config, self.catalog, self.journal, self.sessions)
+        # --proxy / --fixtures: a behaviour in front of the spec endpoint, which it falls back to
+        self.front = front_behaviour(config, self.catalog, self.journal, self.endpoint)
         self._settle_on_startup = settle_on_startup
         super().__init__(
             routes=self._routes(),
@@ -97,9 +100,9 @@ class MockApp(Starlette):
 
     def _routes(self) -> list[BaseRoute]:
         config = self.config
-        api: ASGIApp = self.endpoint
+        api: ASGIApp = self.front or self.endpoint
         if config.cors:
-            api = CrossOrigin(self.endpoint)
+            api = CrossOrigin(api)
         routes: list[BaseRoute] = []
         if self.catalog.router.match("GET", "/") is None:
             routes.append(Route("/", self._index, methods=["GET"]))

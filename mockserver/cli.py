@@ -79,7 +79,56 @@ def build_parser() -> argparse.ArgumentParser:
         "--max-body", type=int, default=DEFAULT_MAX_BODY, help="request body limit in bytes (default 1 MiB)"
     )
     _limit_flags(parser)
+    _proxy_flags(parser)
     return parser
+
+
+def _proxy_flags(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("proxy and record (README: Proxy, record, replay)")
+    group.add_argument(
+        "--proxy", metavar="URL", help="forward every API request to URL; hold traffic to SPEC"
+    )
+    group.add_argument(
+        "--proxy-strict", action="store_true", help="a response breaking the spec becomes a 502"
+    )
+    group.add_argument(
+        "--proxy-fallback",
+        action="store_true",
+        help="the mock answers what the upstream answers 404/501/5xx or cannot",
+    )
+    group.add_argument(
+        "--proxy-timeout", type=float, default=30.0, help="seconds to wait on the upstream (default 30)"
+    )
+    group.add_argument(
+        "--proxy-ca", metavar="FILE", help="CA bundle to verify the upstream's TLS certificate"
+    )
+    group.add_argument(
+        "--record", metavar="DIR", help="with --proxy: write every exchange as a fixture in DIR"
+    )
+    group.add_argument(
+        "--redact",
+        action="append",
+        default=[],
+        metavar="FIELD",
+        help="body field recorded as [redacted] (repeatable)",
+    )
+    group.add_argument(
+        "--record-max-body", type=int, default=1024 * 1024, help="recorded bodies are cut beyond"
+    )
+    group.add_argument("--fixtures", metavar="DIR", help="answer requests matching a recorded one from DIR")
+
+
+def _check_proxy(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    if args.proxy is not None and not args.proxy.startswith(("http://", "https://")):
+        parser.error(f"--proxy takes an http(s) URL, got {args.proxy!r}")
+    if args.proxy is None:
+        for flag in ("proxy_strict", "proxy_fallback", "record"):
+            if getattr(args, flag):
+                parser.error(f"--{flag.replace('_', '-')} goes with --proxy")
+    if args.proxy is not None and args.fixtures is not None:
+        parser.error("give --proxy or --fixtures, not both")
+    if args.proxy_timeout <= 0 or args.record_max_body <= 0:
+        parser.error("--proxy-timeout and --record-max-body must be positive")
 
 
 # (flag, type, help): the connection limits; each default is Config's (mockserver.connection)
@@ -117,6 +166,7 @@ def parse_config(argv: Sequence[str] | None = None) -> Config:
             )
     elif args.reseed:
         build_parser().error("--reseed goes with --state-url")
+    _check_proxy(build_parser(), args)
     limits = {flag.removeprefix("--").replace("-", "_") for flag, _, _ in _LIMITS}
     for name in sorted(limits):
         if getattr(args, name) <= 0:
@@ -138,6 +188,15 @@ def parse_config(argv: Sequence[str] | None = None) -> Config:
         clone_seconds=args.clone_seconds,
         max_clones=args.max_clones,
         workers=args.workers,
+        proxy=args.proxy,
+        proxy_strict=args.proxy_strict,
+        proxy_fallback=args.proxy_fallback,
+        proxy_timeout=args.proxy_timeout,
+        proxy_ca=args.proxy_ca,
+        record=args.record,
+        redact=list(args.redact),
+        record_max_body=args.record_max_body,
+        fixtures=args.fixtures,
         **{name: getattr(args, name) for name in limits},
     )
 

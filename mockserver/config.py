@@ -50,6 +50,16 @@ class Config:
     header_timeout: float = 10.0
     body_timeout: float = 30.0
     max_connections: int = 4096
+    # proxy and record (mockserver.proxy): a real API in front of the mock, held to the spec
+    proxy: str | None = None  # upstream base URL: every API request is forwarded there
+    proxy_strict: bool = False  # a response that breaks the spec becomes a 502 saying why
+    proxy_fallback: bool = False  # upstream 404/501/5xx or unreachable: the mock answers
+    proxy_timeout: float = 30.0
+    proxy_ca: str | None = None  # CA bundle for the upstream's TLS (verified by default)
+    record: str | None = None  # write every proxied exchange as a fixture into this directory
+    redact: list[str] = field(default_factory=list)  # body fields written as [redacted]
+    record_max_body: int = 1024 * 1024  # bodies beyond are cut (and never replayed)
+    fixtures: str | None = None  # serve the fixtures recorded in this directory
 
     def spec_paths(self) -> list[str | Path]:
         """What to serve: files or http(s) URLs as given (a URL is no ``Path``), else the bundled specs."""

@@ -8,13 +8,9 @@ from contracts.findings import Evidence, Finding
 from contracts.probes.base import Exchange, ProbeContext, Slot, Verdict, probe_slots
 from contracts.probes.samples import enum_values
 from oascore import Operation
+from oascore.drift.values import joined
 
 UNDOCUMENTED = "zz_undocumented_value"
-
-
-def joined(values: list[Any]) -> str:
-    """Enum values as findings spell them (the static diff uses the same form)."""
-    return ", ".join(str(v) for v in values)
 
 
 def enum_narrowed(

@@ -11,6 +11,8 @@ from functools import lru_cache
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
+from mockserver.control.findings import FindingLog
+
 SENSITIVE = frozenset(
     {
         "authorization",
@@ -84,6 +86,8 @@ class Entry:
     latency_ms: float
     session: str | None
     headers: dict[str, str]
+    served_by: str | None = None  # with --proxy or --fixtures: upstream, mock or fixture
+    findings: tuple[str, ...] = ()  # drift the proxy saw in this exchange, one line each
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -99,6 +103,7 @@ class Journal:
         self._entries: deque[Entry] = deque(maxlen=capacity)
         self._ids = itertools.count(1)
         self.coverage: Counter[tuple[str, int]] = Counter()
+        self.findings = FindingLog()  # what the proxy saw, folded per cause (GET /_mock/findings)
 
     def record(self, **fields: Any) -> None:
         """Keep one request. Credentials are redacted here too, whatever the caller passed; headers,
@@ -117,6 +122,7 @@ class Journal:
     def clear(self) -> None:
         self._entries.clear()
         self.coverage.clear()
+        self.findings.clear()
 
     def query(
         self,

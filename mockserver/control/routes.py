@@ -13,6 +13,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from mockserver.control.findings import FORMATS
 from mockserver.control.plane import ControlPlane
 from mockserver.control.problems import from_http_exception, from_mock_error, json_response, problem_response
 from mockserver.pipeline.errors import MockError, unavailable
@@ -72,6 +73,18 @@ async def _coverage(plane: ControlPlane, request: Request) -> Any:
     return plane.coverage()
 
 
+async def _findings(plane: ControlPlane, request: Request) -> Any:
+    found = plane.journal.findings
+    wanted = request.query_params.get("format", "json")
+    if wanted == "junit":
+        return Response(found.to_junit(), media_type="application/xml")
+    if wanted == "html":
+        return Response(found.to_html(), media_type="text/html")
+    if wanted != "json":
+        raise MockError(400, f"format must be one of {', '.join(FORMATS)}")
+    return found.to_json()
+
+
 async def _clock(plane: ControlPlane, request: Request) -> Any:
     return plane.clock()
 
@@ -110,6 +123,9 @@ ENDPOINTS = (
     ),
     ControlEndpoint("DELETE", "/journal", _forget, "forget the journal and coverage"),
     ControlEndpoint("GET", "/coverage", _coverage, "operations x statuses served, and what was never served"),
+    ControlEndpoint(
+        "GET", "/findings", _findings, "drift the proxy saw, one per cause (?format=json|junit|html)"
+    ),
     ControlEndpoint("GET", "/clock", _clock, "the mock's time and its offset from wall time"),
     ControlEndpoint("POST", "/clock/advance", _advance, 'move the clock forward: {"seconds": 5}'),
     ControlEndpoint("GET", "/sessions", _sessions, "preferences of every session"),
@@ -137,6 +153,8 @@ def _endpoint(plane: ControlPlane, action: Action) -> Endpoint:
         except Exception:  # a bug here must answer problem+json, as the API routes do, not drop the line
             log.exception("unhandled error in the control plane: %s %s", request.method, request.url.path)
             return problem_response(500, "The control plane failed to serve this request")
+        if isinstance(result, Response):
+            return result
         return Response(status_code=204) if result is None else json_response(result)
 
     return endpoint

@@ -46,8 +46,9 @@ _PLAIN_KEYS = frozenset({"type", "enum", "const"}) | ANNOTATIONS
 _PY_TYPES: dict[str, Callable[[Any], bool]] = {
     "null": lambda v: v is None,
     "boolean": lambda v: isinstance(v, bool),
-    "integer": lambda v: (isinstance(v, int) and not isinstance(v, bool))
-    or (isinstance(v, float) and v.is_integer()),
+    "integer": lambda v: (
+        (isinstance(v, int) and not isinstance(v, bool)) or (isinstance(v, float) and v.is_integer())
+    ),
     "number": lambda v: isinstance(v, int | float) and not isinstance(v, bool),
     "string": lambda v: isinstance(v, str),
     "array": lambda v: isinstance(v, list),
@@ -161,8 +162,9 @@ class Compiler:
         flat = flatten(self.spec, negated) if negated is not False else {"type": []}
         if flat and set(flat) - ANNOTATIONS == {"type"}:  # `not: {type: ...}`: leave those types out
             banned = set(types_of(flat))
-            rest["type"] = [t for t in types_of(rest) if t not in banned
-                            and not (t == "integer" and "number" in banned)]
+            rest["type"] = [
+                t for t in types_of(rest) if t not in banned and not (t == "integer" and "number" in banned)
+            ]
             if not rest["type"]:
                 raise Unsatisfiable("`not` excludes every type")
             return self._flat(rest, name)
@@ -200,7 +202,7 @@ class Compiler:
             return False
         if all("type" in f for f in flats):
             kinds = [set(types_of(f)) | ({"integer"} if "number" in types_of(f) else set()) for f in flats]
-            if all(not (a & b) for i, a in enumerate(kinds) for b in kinds[i + 1:]):
+            if all(not (a & b) for i, a in enumerate(kinds) for b in kinds[i + 1 :]):
                 return True
         shared = set.intersection(*(set(f.get("required", ())) for f in flats))
         for prop in sorted(shared):
@@ -286,5 +288,10 @@ class Compiler:
                 [(regex, self.node(sub, None)) for regex, sub in patterns],
                 None if additional is False else self.node(additional, None),
             )
-        return ObjectNode(props, extra, int(s.get("minProperties", 0)),
-                          None if high is None else int(high), dict(s.get("dependentRequired") or {}))
+        return ObjectNode(
+            props,
+            extra,
+            int(s.get("minProperties", 0)),
+            None if high is None else int(high),
+            dict(s.get("dependentRequired") or {}),
+        )

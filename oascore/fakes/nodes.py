@@ -177,8 +177,15 @@ class ArrayNode(Node):
     __slots__ = ("contains", "high", "items", "low", "prefix", "unique")
     cost = 2
 
-    def __init__(self, items: Node | None, prefix: Sequence[Node], low: int, high: int,
-                 unique: bool, contains: Node | None) -> None:
+    def __init__(
+        self,
+        items: Node | None,
+        prefix: Sequence[Node],
+        low: int,
+        high: int,
+        unique: bool,
+        contains: Node | None,
+    ) -> None:
         self.items, self.prefix, self.unique, self.contains = items, tuple(prefix), unique, contains
         self.low, self.high = low, high
 
@@ -213,8 +220,9 @@ class ExtraKeys:
 
     __slots__ = ("additional", "key_node", "patterns")
 
-    def __init__(self, key_node: Node | None, patterns: Sequence[tuple[RegexGenerator, Node]],
-                 additional: Node | None) -> None:
+    def __init__(
+        self, key_node: Node | None, patterns: Sequence[tuple[RegexGenerator, Node]], additional: Node | None
+    ) -> None:
         self.key_node, self.patterns, self.additional = key_node, tuple(patterns), additional
 
     def value_node(self, key: str) -> Node | None:
@@ -245,8 +253,14 @@ class ObjectNode(Node):
     __slots__ = ("dependent", "extra", "high", "low", "map_like", "props")
     cost = 2
 
-    def __init__(self, props: Sequence[tuple[str, Node, bool]], extra: ExtraKeys | None,
-                 low: int, high: int | None, dependent: dict[str, list[str]]) -> None:
+    def __init__(
+        self,
+        props: Sequence[tuple[str, Node, bool]],
+        extra: ExtraKeys | None,
+        low: int,
+        high: int | None,
+        dependent: dict[str, list[str]],
+    ) -> None:
         self.props, self.extra, self.dependent = tuple(props), extra, dependent
         self.low, self.high = low, high
         self.map_like = not props and extra is not None  # a dictionary: give it a few entries
@@ -261,7 +275,7 @@ class ObjectNode(Node):
             chosen = [p for p in self.props if p[0] in names or p[0] in wanted]
         if self.high is not None and len(chosen) > self.high:
             optional = [p for p in chosen if not p[2]]
-            drop = {id(p) for p in optional[len(optional) - (len(chosen) - self.high):]}
+            drop = {id(p) for p in optional[len(optional) - (len(chosen) - self.high) :]}
             chosen = [p for p in chosen if id(p) not in drop]
         if len(chosen) < self.low:
             have = {id(p) for p in chosen}
@@ -273,4 +287,3 @@ class ObjectNode(Node):
             self.extra.fill(out, ctx, min(max(wanted_extra, self.low - len(out)), room))
         ctx.depth -= 1
         return out
-

@@ -109,8 +109,14 @@ class NumberNode(Node):
 class StringNode(Node):
     __slots__ = ("format", "hint", "max_length", "min_length", "regex")
 
-    def __init__(self, min_length: int, max_length: int | None, fmt: str | None,
-                 regex: RegexGenerator | None, hint: TextMaker | None) -> None:
+    def __init__(
+        self,
+        min_length: int,
+        max_length: int | None,
+        fmt: str | None,
+        regex: RegexGenerator | None,
+        hint: TextMaker | None,
+    ) -> None:
         self.min_length, self.max_length = min_length, max_length
         self.format = fmt if fmt in FORMATS else None
         self.regex = regex
@@ -170,14 +176,22 @@ class Bounds:
 
     def int_range(self) -> tuple[int | None, int | None]:
         low = None if self.low is None else math.floor(self.low) + 1 if self.low_excl else math.ceil(self.low)
-        high = (None if self.high is None
-                else math.ceil(self.high) - 1 if self.high_excl else math.floor(self.high))
+        high = (
+            None
+            if self.high is None
+            else math.ceil(self.high) - 1
+            if self.high_excl
+            else math.floor(self.high)
+        )
         return low, high
 
 
 def _tighter(inclusive: Any, exclusive: Any, pick: Any) -> tuple[float | None, bool]:
-    options = [(v, excl) for v, excl in ((inclusive, False), (exclusive, True))
-               if isinstance(v, int | float) and not isinstance(v, bool)]
+    options = [
+        (v, excl)
+        for v, excl in ((inclusive, False), (exclusive, True))
+        if isinstance(v, int | float) and not isinstance(v, bool)
+    ]
     if not options:
         return None, False
     if len(options) == 2 and options[0][0] == options[1][0]:
@@ -224,8 +238,12 @@ def int_node(schema: dict[str, Any], want: tuple[int, int] | None) -> IntNode:
 
 def number_node(schema: dict[str, Any], want: tuple[float, float] | None) -> NumberNode:
     bounds = Bounds(schema)
-    if bounds.low is not None and bounds.high is not None and (
-        bounds.low > bounds.high or (bounds.low == bounds.high and (bounds.low_excl or bounds.high_excl))
+    if (
+        bounds.low is not None
+        and bounds.high is not None
+        and (
+            bounds.low > bounds.high or (bounds.low == bounds.high and (bounds.low_excl or bounds.high_excl))
+        )
     ):
         raise Unsatisfiable(f"empty number range {bounds.low}..{bounds.high}")
     want = want or _DEFAULT_RANGE

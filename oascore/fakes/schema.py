@@ -16,16 +16,45 @@ from oascore.fakes.scalars import Unsatisfiable
 from oascore.model import Spec
 
 CHECK = "x-fakes-check"
-ANNOTATIONS = frozenset({
-    "title", "description", "examples", "example", "default", "deprecated", "readOnly", "writeOnly",
-    "$comment", "$schema", "$id", "$anchor", "discriminator", "xml", "externalDocs",
-    "contentMediaType", "contentEncoding", "$defs", "definitions",
-})
+ANNOTATIONS = frozenset(
+    {
+        "title",
+        "description",
+        "examples",
+        "example",
+        "default",
+        "deprecated",
+        "readOnly",
+        "writeOnly",
+        "$comment",
+        "$schema",
+        "$id",
+        "$anchor",
+        "discriminator",
+        "xml",
+        "externalDocs",
+        "contentMediaType",
+        "contentEncoding",
+        "$defs",
+        "definitions",
+    }
+)
 TYPES = ("null", "boolean", "object", "array", "number", "string", "integer")
 ANY_TYPES = ("string", "integer", "boolean")  # what an unconstrained value is made of
 _INFER = (
-    ("object", ("properties", "required", "additionalProperties", "patternProperties", "propertyNames",
-                "minProperties", "maxProperties", "dependentRequired")),
+    (
+        "object",
+        (
+            "properties",
+            "required",
+            "additionalProperties",
+            "patternProperties",
+            "propertyNames",
+            "minProperties",
+            "maxProperties",
+            "dependentRequired",
+        ),
+    ),
     ("array", ("items", "prefixItems", "minItems", "maxItems", "uniqueItems", "contains")),
     ("string", ("minLength", "maxLength", "pattern")),
     ("number", ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf")),
@@ -94,8 +123,12 @@ def _types(a: Any, b: Any) -> Any:
     left = [a] if isinstance(a, str) else list(a)
     right = [b] if isinstance(b, str) else list(b)
     both = [t for t in left if t in right]
-    both += [t for t in ("integer",) if t not in both and (
-        ("integer" in left and "number" in right) or ("number" in left and "integer" in right))]
+    both += [
+        t
+        for t in ("integer",)
+        if t not in both
+        and (("integer" in left and "number" in right) or ("number" in left and "integer" in right))
+    ]
     if not both:
         raise Unsatisfiable(f"allOf types {a!r} and {b!r} do not overlap")
     return both[0] if len(both) == 1 else both
@@ -131,7 +164,7 @@ def _multiple(a: Any, b: Any) -> Any:
 
 def _prefix(a: list[Any], b: list[Any]) -> list[Any]:
     shared = [_sub(x, y) for x, y in zip(a, b, strict=False)]
-    return shared + a[len(shared):] + b[len(shared):]
+    return shared + a[len(shared) :] + b[len(shared) :]
 
 
 def _union(a: list[Any], b: list[Any]) -> list[Any]:
@@ -143,13 +176,29 @@ def _dependent(a: Mapping[str, list[str]], b: Mapping[str, list[str]]) -> dict[s
 
 
 _MERGERS: dict[str, Callable[[Any, Any], Any]] = {
-    "type": _types, "properties": _props, "patternProperties": _props, "dependentSchemas": _props,
-    "required": _union, "enum": _enum, "const": _const, "multipleOf": _multiple,
-    "items": _sub, "additionalProperties": _sub, "propertyNames": _sub, "contains": _sub,
-    "unevaluatedProperties": _sub, "unevaluatedItems": _sub, "prefixItems": _prefix,
-    "dependentRequired": _dependent, "uniqueItems": lambda a, b: bool(a or b),
-    **{k: max for k in ("minimum", "exclusiveMinimum", "minLength", "minItems", "minProperties",
-                        "minContains")},
-    **{k: min for k in ("maximum", "exclusiveMaximum", "maxLength", "maxItems", "maxProperties",
-                        "maxContains")},
+    "type": _types,
+    "properties": _props,
+    "patternProperties": _props,
+    "dependentSchemas": _props,
+    "required": _union,
+    "enum": _enum,
+    "const": _const,
+    "multipleOf": _multiple,
+    "items": _sub,
+    "additionalProperties": _sub,
+    "propertyNames": _sub,
+    "contains": _sub,
+    "unevaluatedProperties": _sub,
+    "unevaluatedItems": _sub,
+    "prefixItems": _prefix,
+    "dependentRequired": _dependent,
+    "uniqueItems": lambda a, b: bool(a or b),
+    **{
+        k: max
+        for k in ("minimum", "exclusiveMinimum", "minLength", "minItems", "minProperties", "minContains")
+    },
+    **{
+        k: min
+        for k in ("maximum", "exclusiveMaximum", "maxLength", "maxItems", "maxProperties", "maxContains")
+    },
 }

@@ -274,7 +274,6 @@ def draw_pools(locale: str) -> dict[str, tuple[str, ...]]:
     }
 
 
-
 def _distinct(values: Iterable[object]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(str(v) for v in values))
 

@@ -1,0 +1,196 @@
+"""``mockserver --proxy``: real upstreams started here (the mock serving the docs variant, a dead port,
+a port that never answers), the drift they show, the fallback, hop-by-hop headers, failures."""
+
+from __future__ import annotations
+
+import socket
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from mockserver.app import MockApp
+from mockserver.config import Config
+from mockserver.testing import run_server
+from tests.conftest import BEARER, DOCS_VARIANT, HOSTING, MIXPEEK
+
+LIST = "/v1/namespaces/migrations/list"
+
+
+@pytest.fixture(scope="module")
+def upstream() -> Iterator[str]:
+    """The API as its docs describe it: `migrations` not `results`, limit <= 100, no `extend`."""
+    with run_server(MockApp(Config(specs=[str(DOCS_VARIANT)], seed=3))) as url:
+        yield url
+
+
+def _proxy(upstream: str, **options: object) -> MockApp:
+    return MockApp(Config(specs=[str(MIXPEEK)], proxy=upstream, **options))  # type: ignore[arg-type]
+
+
+def _kinds(base: str) -> set[tuple[str, str]]:
+    found = httpx.get(base + "/_mock/findings").json()["findings"]
+    return {(f["kind"], f["location"]) for f in found}
+
+
+def test_ordinary_calls_show_the_three_documented_drifts(upstream: str) -> None:
+    with run_server(_proxy(upstream)) as proxy, httpx.Client(base_url=proxy, headers=BEARER) as client:
+        direct = httpx.post(upstream + LIST, json={"limit": 5}, headers=BEARER)
+        passed = client.post(LIST, json={"limit": 5})
+        assert passed.status_code == 200 and passed.content == direct.content  # unchanged
+        assert passed.headers["content-type"] == direct.headers["content-type"]
+        assert client.post(LIST, json={"limit": 500}).status_code == 422  # the upstream's refusal
+        assert client.post(LIST, json={"migration_type": "extend"}).status_code == 422
+        client.post(LIST, json={})
+        assert _kinds(proxy) == {
+            ("field-renamed", "response.body.results"),
+            ("bound-tighter", "request.body.limit"),
+            ("enum-narrowed", "request.body.migration_type"),
+        }
+        report = httpx.get(proxy + "/_mock/findings").json()
+        renamed = next(f for f in report["findings"] if f["kind"] == "field-renamed")
+        assert (renamed["expected"], renamed["actual"], renamed["count"]) == ("results", "migrations", 2)
+        assert report["summary"]["exchanges"] == 4
+        entry = httpx.get(proxy + "/_mock/journal", params={"limit": 1}).json()["entries"][0]
+        assert entry["served_by"] == "upstream" and "field-renamed" in entry["findings"][0]
+        assert entry["headers"]["authorization"] == "[redacted]"
+        junit = httpx.get(proxy + "/_mock/findings", params={"format": "junit"})
+        assert junit.headers["content-type"] == "application/xml" and b'name="field-renamed"' in junit.content
+        html = httpx.get(proxy + "/_mock/findings", params={"format": "html"})
+        assert b"migrations" in html.content and html.headers["content-type"].startswith("text/html")
+        assert httpx.get(proxy + "/_mock/findings", params={"format": "pdf"}).status_code == 400
+
+
+def test_a_spec_invalid_request_the_upstream_serves_is_reported(upstream: str) -> None:
+    # held to the docs variant (limit <= 100), an upstream serving mixpeek.yaml accepts 500
+    with run_server(MockApp(Config(specs=[str(MIXPEEK)], seed=3))) as loose:
+        config = Config(specs=[str(DOCS_VARIANT)], proxy=loose)
+        with run_server(MockApp(config)) as proxy:
+            answer = httpx.post(proxy + LIST, json={"limit": 500}, headers=BEARER)
+            assert answer.status_code == 200
+            assert ("bound-looser", "request.body.limit") in _kinds(proxy)
+
+
+def test_strict_turns_a_violating_response_into_a_502_saying_why(upstream: str) -> None:
+    with run_server(_proxy(upstream, proxy_strict=True)) as proxy:
+        answer = httpx.post(proxy + LIST, json={}, headers=BEARER)
+        assert answer.status_code == 502
+        assert "field-renamed at response.body.results" in answer.json()["detail"]
+        refused = httpx.post(proxy + LIST, json={"limit": 500}, headers=BEARER)
+        assert refused.status_code == 422  # the request is the cause: passed through
+
+
+def test_undocumented_operations_are_forwarded_and_reported(upstream: str) -> None:
+    with run_server(_proxy(upstream)) as proxy:
+        assert httpx.get(proxy + "/not/in/the/spec").status_code == 404  # the upstream's own 404
+        report = httpx.get(proxy + "/_mock/findings").json()
+        assert report["undocumented_operations"] == [{"operation": "GET /not/in/the/spec", "count": 1}]
+
+
+def test_the_control_plane_is_never_forwarded_and_hop_by_hop_headers_stop(upstream: str) -> None:
+    httpx.delete(upstream + "/_mock/journal")
+    with run_server(_proxy(upstream)) as proxy:
+        assert httpx.post(proxy + "/_mock/reset").status_code == 200
+        headers = {
+            **BEARER,
+            "Connection": "keep-alive, x-hop",
+            "X-Hop": "1",
+            "Proxy-Authorization": "p",
+            "X-End": "2",
+        }
+        httpx.post(proxy + LIST, json={}, headers=headers)
+    seen = httpx.get(upstream + "/_mock/journal").json()["entries"]
+    assert [e["path"] for e in seen] == [LIST]  # the reset stayed on the proxy
+    arrived = seen[0]["headers"]
+    assert "x-hop" not in arrived and "proxy-authorization" not in arrived
+    assert arrived["x-end"] == "2" and arrived["via"] == "1.1 specmock"
+
+
+def test_fallback_serves_what_the_upstream_lacks(upstream: str) -> None:
+    # the upstream serves only the hosting API: the Mixpeek list is a 404 there
+    with run_server(MockApp(Config(specs=[str(HOSTING)]))) as hosting:
+        config = Config(specs=[str(MIXPEEK), str(HOSTING)], proxy=hosting, proxy_fallback=True)
+        with run_server(MockApp(config)) as proxy:
+            answer = httpx.post(proxy + LIST, json={}, headers=BEARER)
+            assert answer.status_code == 200 and "results" in answer.json()
+            assert answer.headers["x-specmock-served-by"] == "mock (upstream answered 404)"
+            real = httpx.get(proxy + "/api/migrations", headers={"X-Api-Token": "tok_user"})
+            assert "x-specmock-served-by" not in real.headers
+
+
+def _dead_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def test_a_killed_upstream_gives_502s_and_the_fallback_the_mock() -> None:
+    with run_server(MockApp(Config(specs=[str(DOCS_VARIANT)]))) as short_lived:
+        pass  # started, then stopped: nothing listens there any more
+    with run_server(MockApp(Config(specs=[str(MIXPEEK)], proxy=short_lived, proxy_timeout=5))) as proxy:
+        for _ in range(3):
+            answer = httpx.post(proxy + LIST, json={}, headers=BEARER, timeout=20)
+            assert answer.status_code == 502
+            assert "cannot connect to the upstream" in answer.json()["detail"]
+    config = Config(specs=[str(MIXPEEK)], proxy=f"http://127.0.0.1:{_dead_port()}", proxy_fallback=True)
+    with run_server(MockApp(config)) as proxy:
+        answer = httpx.post(proxy + LIST, json={}, headers=BEARER, timeout=20)
+        assert answer.status_code == 200
+        assert answer.headers["x-specmock-served-by"].startswith("mock (upstream unreachable")
+
+
+def test_an_upstream_that_never_answers_gives_a_504() -> None:
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(8)
+    held: list[socket.socket] = []
+    stop = threading.Event()
+
+    def accept() -> None:
+        listener.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                held.append(listener.accept()[0])  # accepted, read never, answered never
+            except OSError:
+                continue
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{listener.getsockname()[1]}"
+        with run_server(MockApp(Config(specs=[str(MIXPEEK)], proxy=url, proxy_timeout=0.5))) as proxy:
+            answer = httpx.post(proxy + LIST, json={}, headers=BEARER, timeout=20)
+            assert answer.status_code == 504 and "did not answer in time" in answer.json()["detail"]
+    finally:
+        stop.set()
+        thread.join()
+        for conn in held:
+            conn.close()
+        listener.close()
+
+
+def test_cli_maps_the_proxy_flags(tmp_path: Path) -> None:
+    from mockserver.cli import parse_config
+
+    config = parse_config(
+        [
+            "s.yaml",
+            "--proxy",
+            "https://api.example",
+            "--proxy-strict",
+            "--proxy-fallback",
+            "--record",
+            str(tmp_path),
+            "--redact",
+            "email",
+            "--proxy-timeout",
+            "3",
+        ]
+    )
+    assert (config.proxy, config.proxy_strict, config.proxy_fallback) == ("https://api.example", True, True)
+    assert (config.record, config.redact, config.proxy_timeout) == (str(tmp_path), ["email"], 3.0)
+    for bad in (["--proxy", "ftp://x"], ["--record", "d"], ["--proxy", "http://x", "--fixtures", "d"]):
+        with pytest.raises(SystemExit):
+            parse_config(bad)
