@@ -133,7 +133,7 @@ class SpecEndpoint:
     ) -> tuple[MockResponse, str | None, str | None]:
         named = incoming.query.get("__session")
         session = incoming.headers.get(SESSION_HEADER) or (named[-1] if named else None)
-        match = self.catalog.router.match(incoming.method, incoming.path)
+        match = self.catalog.router.match(incoming.method, incoming.path, incoming.query, incoming.headers)
         if match is None:
             owner = self.catalog.router.owner_by_prefix(incoming.path)
             served = self.catalog.specs[owner] if owner else next(iter(self.catalog.specs.values()))
