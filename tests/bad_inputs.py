@@ -85,6 +85,8 @@ def catalog(namespace: str = NAMESPACE) -> list[Bad]:
     ]
     for label, op, path, headers in targets:
         for name, (body, where) in _bodies().items():
+            if label == "collections" and name == "empty":
+                continue  # the collections list body is optional (API 0.82): no body is fine
             bad.append(Bad(f"{label}:{name}", op, "mixpeek", "POST", path, headers, body, 422, where))
         plain = {k: v for k, v in headers.items() if k != "Content-Type"}
         for ctype in (None, "text/plain", "application/xml", "multipart/form-data; boundary=x"):

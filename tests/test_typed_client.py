@@ -423,8 +423,9 @@ def test_list_collections(typed: TypedLayer, http: httpx.Client, world: dict[str
     typed.parse(op, http.post(path, json={}, headers=BEARER), expect=422)  # no X-Namespace
     for params in ({"limit": "ten"}, {"offset": "x"}):
         typed.parse(op, http.post(path, json={}, params=params, headers=known), expect=422)
-    widest = typed.parse(op, http.post(path, json={}, params={"limit": 2**64}, headers=known), expect=200)
-    assert widest.results and widest.pagination.page_size == 1000  # unbounded in the spec: clamped
+    typed.parse(op, http.post(path, json={}, params={"limit": 2**64}, headers=known), expect=422)  # 1..1000
+    widest = typed.parse(op, http.post(path, json={}, params={"limit": 1000}, headers=known), expect=200)
+    assert widest.results and widest.pagination.page_size == 1000
     for bad in (
         {"bogus": 1},
         {"search": 5},
@@ -434,7 +435,6 @@ def test_list_collections(typed: TypedLayer, http: httpx.Client, world: dict[str
         {"filters": {"NOT": []}},
         {"filters": {"AND": [{"field": "x", "operator": "zz", "value": 1}]}},
         {"filters": {"AND": [{"field": "x", "operator": "eq"}]}},
-        {"filters": {"AND": [{"field": "x", "operator": "in", "value": 1}]}},
         {"filters": {"AND": {"field": "x", "operator": "eq", "value": 1}}},
         [],
     ):

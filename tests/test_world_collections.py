@@ -24,8 +24,9 @@ def _namespaces(w: World) -> list[dict[str, Any]]:
 
 
 def _collections_of(w: World, ns_id: str) -> list[dict[str, Any]]:
+    """The namespace's user collections (without its system collection ``_direct_upsert``)."""
     cols = [c for c in w.backend.export_state()["collections"] if c["_namespace_id"] == ns_id]
-    return [{k: v for k, v in c.items() if not k.startswith("_")} for c in cols]
+    return [{k: v for k, v in c.items() if not k.startswith("_")} for c in cols if not c.get("_system")]
 
 
 @pytest.fixture(scope="module")
@@ -269,7 +270,7 @@ def test_case_sensitivity_applies_to_filters_and_search(w: World) -> None:
         ),
         ({"OR": [{"field": "enabled", "value": True}]}, ["body", "filters", "OR", 0, "operator"]),
         ({"AND": {"field": "enabled"}}, ["body", "filters", "AND"]),
-        ({"AND": [{"field": "x", "operator": "in", "value": 3}]}, ["body", "filters", "AND", 0, "value"]),
+        ({"AND": [{"field": "x", "operator": "in"}]}, ["body", "filters", "AND", 0, "value"]),
         ({"NOT": []}, ["body", "filters", "NOT"]),
     ],
 )
@@ -408,3 +409,23 @@ def test_export_round_trips_clones() -> None:
         ).status
         == 409
     )
+
+
+def test_scalar_in_is_a_one_element_list_and_unknown_fields_match_nothing(w: World) -> None:
+    ns = max(_namespaces(w), key=lambda n: len(_collections_of(w, n["namespace_id"])))["namespace_id"]
+    docs = _collections_of(w, ns)
+    name = docs[0]["collection_name"]
+
+    def total(field: str, op: str, value: Any) -> int:
+        body = _list(w, ns, {"filters": {"AND": [{"field": field, "operator": op, "value": value}]}}).body
+        return int(body["total_count"])
+
+    assert total("collection_name", "in", name) == total("collection_name", "in", [name]) == 1
+    assert total("collection_name", "nin", name) == total("collection_name", "nin", [name]) == len(docs) - 1
+    # a condition on an empty or unknown field matches no document, whatever its operator
+    for field in ("", "blobs.type", "no_such_field", "source.nope"):
+        for op in ("eq", "ne", "in", "nin", "contains"):
+            assert total(field, op, "video") == 0, (field, op)
+    # a declared field a document leaves out is null there; free-form objects admit any key
+    assert total("source.collection_id", "ne", "x") == len(docs)
+    assert total("metadata.no_such_key", "nin", ["x"]) == len(docs)

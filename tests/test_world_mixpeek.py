@@ -59,6 +59,8 @@ def test_references_resolve_and_counts_agree(seeded: World) -> None:
         src = col["source"]
         if src["type"] == "bucket":
             assert set(src["bucket_ids"]) <= set(ns["_bucket_ids"])
+        elif src["type"] == "direct_upsert":  # the namespace's one system collection
+            assert col["_system"] and col["collection_name"] == "_direct_upsert"
         else:
             assert collections[src["collection_id"]]["_namespace_id"] == ns["namespace_id"]
         for app in col["taxonomy_applications"] or []:
@@ -83,7 +85,11 @@ def test_namespace_counts_come_from_its_collections(seeded: World) -> None:
     for ns_id in ns_ids:
         ns = namespaces.find(ns_id)
         rendered = namespaces.render(ns)
-        cols = [c for c in seeded.backend.export_state()["collections"] if c["_namespace_id"] == ns_id]
+        cols = [
+            c
+            for c in seeded.backend.export_state()["collections"]
+            if c["_namespace_id"] == ns_id and not c.get("_system")
+        ]
         assert rendered["collection_count"] == len(cols) > 0
         assert rendered["document_count"] == sum(c["document_count"] for c in cols)
         assert rendered["bucket_count"] == len(ns["_bucket_ids"])

@@ -4,9 +4,12 @@ A condition is ``{"field": "a.b", "operator": op, "value": v}``. A dotted path f
 arrays, so ``taxonomy_applications.taxonomy_id`` holds when *any* element matches. Positive
 operators (eq, gt, gte, lt, lte, in, contains, starts_with) hold when any value on the path
 satisfies them; ne and nin are their negations (no value equals / is in the list), and
-``exists`` (value true or false) tests for a non-null value. A missing field equals ``null``.
-String comparisons are case-insensitive unless ``case_sensitive``. Malformed input raises
-:class:`FilterError` carrying a FastAPI-style ``loc``.
+``exists`` (value true or false) tests for a non-null value. A field the collection schema
+declares but a document leaves out equals ``null`` there. A scalar ``value`` with ``in``/``nin``
+is a one-element list. A condition on an empty or unknown ``field`` (one ``known`` rejects)
+matches no document, whatever its operator (so ``nin`` and ``ne`` on it match nothing too).
+String comparisons are case-insensitive unless ``case_sensitive``. Input the spec does not admit
+raises :class:`FilterError` carrying a FastAPI-style ``loc``.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from collections.abc import Callable
 from typing import Any
 
 Predicate = Callable[[Any], bool]
+Known = Callable[[str], bool]
 OPERATORS = ("eq", "ne", "gt", "gte", "lt", "lte", "in", "nin", "contains", "exists", "starts_with")
 _MISSING = object()
 
@@ -30,16 +34,24 @@ class FilterError(Exception):
         return {"loc": list(self.loc), "msg": self.msg, "type": "value_error"}
 
 
+def _any_field(path: str) -> bool:
+    return True
+
+
 def compile_filters(
-    filters: Any, case_sensitive: bool, loc: tuple[str | int, ...] = ("body", "filters")
+    filters: Any,
+    case_sensitive: bool,
+    loc: tuple[str | int, ...] = ("body", "filters"),
+    known: Known = _any_field,
 ) -> Predicate:
-    """A predicate over documents; ``None``/``{}`` matches everything."""
+    """A predicate over documents; ``None``/``{}`` matches everything. ``known(path)`` says
+    whether a dotted field exists in the documents' schema."""
     if filters is None or filters == {}:
         return lambda doc: True
     if not isinstance(filters, dict):
         raise FilterError(loc, "Filters must be an object with AND/OR lists")
     if "field" in filters or "operator" in filters:
-        return _condition(filters, case_sensitive, loc)
+        return _condition(filters, case_sensitive, loc, known)
     unknown = sorted(set(filters) - {"AND", "OR"})
     if unknown:
         raise FilterError((*loc, unknown[0]), f"Unknown filter group '{unknown[0]}'; expected AND or OR")
@@ -50,7 +62,9 @@ def compile_filters(
         items = filters[group]
         if not isinstance(items, list):
             raise FilterError((*loc, group), f"{group} must be a list of conditions")
-        preds = [compile_filters(item, case_sensitive, (*loc, group, i)) for i, item in enumerate(items)]
+        preds = [
+            compile_filters(item, case_sensitive, (*loc, group, i), known) for i, item in enumerate(items)
+        ]
         parts.append(_all(preds) if group == "AND" else _any(preds))
     return _all(parts)
 
@@ -83,10 +97,17 @@ def values_at(doc: Any, path: str) -> list[Any]:
     return [v for v in flat if v is not None]
 
 
-def _condition(cond: dict[str, Any], case_sensitive: bool, loc: tuple[str | int, ...]) -> Predicate:
-    for key in ("field", "operator"):
-        if not isinstance(cond.get(key), str) or not cond.get(key):
-            raise FilterError((*loc, key), f"Condition needs a non-empty string '{key}'")
+def _nothing(doc: Any) -> bool:
+    return False
+
+
+def _condition(
+    cond: dict[str, Any], case_sensitive: bool, loc: tuple[str | int, ...], known: Known
+) -> Predicate:
+    if not isinstance(cond.get("field"), str):
+        raise FilterError((*loc, "field"), "Condition needs a string 'field'")
+    if not isinstance(cond.get("operator"), str) or not cond.get("operator"):
+        raise FilterError((*loc, "operator"), "Condition needs a non-empty string 'operator'")
     op = cond["operator"].lower()
     if op not in OPERATORS:
         raise FilterError(
@@ -97,8 +118,10 @@ def _condition(cond: dict[str, Any], case_sensitive: bool, loc: tuple[str | int,
     if value is _MISSING and op != "exists":
         raise FilterError((*loc, "value"), "Field required")
     if op in ("in", "nin") and not isinstance(value, list):
-        raise FilterError((*loc, "value"), f"Operator '{op}' needs a list value")
+        value = [value]
     path = cond["field"]
+    if not path or not known(path):
+        return _nothing
     fold: Callable[[Any], Any] = _identity if case_sensitive else _fold
     want = fold(value)
     test = _test(op, want, fold)

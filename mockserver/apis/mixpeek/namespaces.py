@@ -10,7 +10,10 @@ Readiness is computed at read time from the shared clock — no background timer
 under the index ``clone`` so that counting them is cheap: the world holds at most ``max_clones``
 (:class:`WorldFull` beyond, a 409).
 ``source_organization_id`` (cross-organisation cloning) is accepted and ignored: the mock has one
-organisation.
+organisation. A clone made with ``ttl_seconds`` carries ``_clone.expires_at``; from then on (mock
+clock) it is gone: looking it up deletes it and its collections, so it is no longer found, listed
+or exported. Its name stays reserved (the store never releases a name): cloning onto it again
+answers 409.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ import copy
 from typing import Any
 
 from mockserver.apis.common.worldkit import ident, iso, uuid_like
-from mockserver.apis.mixpeek.filters import FilterError, compile_filters, values_at
+from mockserver.apis.mixpeek.filters import FilterError, Known, compile_filters, values_at
 from mockserver.runtime import Clock
 from mockserver.store import Store
 
@@ -56,17 +59,37 @@ class Namespaces:
         if doc is None:
             owner = self.store.name_owner("namespace", identifier)
             doc = self.store.get("namespace", owner) if owner else None
+        if doc is not None and self.expired(doc):
+            self._remove(doc)
+            return None
         return doc
+
+    def expired(self, ns: Doc) -> bool:
+        expires = (ns.get("_clone") or {}).get("expires_at")
+        return expires is not None and self.clock.now() >= float(expires)
+
+    def purge_expired(self) -> None:
+        for ns in self.store.list("namespace"):
+            if self.expired(ns):
+                self._remove(ns)
+
+    def _remove(self, ns: Doc) -> None:
+        with self.store.transaction():
+            for col in self.store.list("collection", index=ns["namespace_id"]):
+                self.store.delete("collection", col["collection_id"])
+            self.store.delete("namespace", ns["namespace_id"])
 
     def is_ready(self, ns: Doc) -> bool:
         clone = ns.get("_clone")
         return clone is None or self.clock.now() >= float(clone["ready_at"])
 
-    def collections(self, ns: Doc) -> list[Doc]:
-        """The namespace's visible collections (none while it is still cloning), oldest first."""
+    def collections(self, ns: Doc, include_system: bool = False) -> list[Doc]:
+        """The namespace's visible collections (none while it is still cloning), oldest first;
+        its system collection only with ``include_system``."""
         if not self.is_ready(ns):
             return []
-        return [_public(c) for c in self.store.list("collection", index=ns["namespace_id"])]
+        stored = self.store.list("collection", index=ns["namespace_id"])
+        return [_public(c) for c in stored if include_system or not c.get("_system")]
 
     def render(self, ns: Doc) -> Doc:
         cols = self.collections(ns)
@@ -76,6 +99,8 @@ class Namespaces:
         out["document_count"] = sum(int(c.get("document_count") or 0) for c in cols)
         out["bucket_count"] = len(ns["_bucket_ids"]) if ready else 0
         out["object_count"] = int(ns.get("object_count") or 0) if ready else 0
+        expires = (ns.get("_clone") or {}).get("expires_at")
+        out["expires_at"] = iso(float(expires)) if expires is not None else None
         return out
 
     def clone_status(self, ns: Doc) -> Doc:
@@ -86,12 +111,21 @@ class Namespaces:
             "status": "ready" if ready else "cloning",
             "task_id": clone["task_id"],
             "cloned_resources": clone["cloned_resources"] if ready else None,
+            "primary_retriever_id": ns["_retriever_ids"][0] if ns["_retriever_ids"] else None,
         }
 
     # -- clone -----------------------------------------------------------------------------
-    def clone(self, source: Doc, name: str, include: dict[str, Any], description: str | None) -> Doc:
-        """Create the clone of ``source`` named ``name``; raises :class:`NameTaken`, or
-        :class:`WorldFull` when the world already holds ``max_clones`` clones."""
+    def clone(
+        self,
+        source: Doc,
+        name: str,
+        include: dict[str, Any],
+        description: str | None,
+        ttl_seconds: int | None = None,
+    ) -> Doc:
+        """Create the clone of ``source`` named ``name`` (gone ``ttl_seconds`` after, if given);
+        raises :class:`NameTaken`, or :class:`WorldFull` when the world already holds
+        ``max_clones`` clones."""
         inc = {**DEFAULT_INCLUDE, **{k: bool(v) for k, v in (include or {}).items()}}
         with self.store.transaction():
             if self.store.count("namespace", index=CLONE_INDEX) >= self.max_clones:
@@ -122,6 +156,7 @@ class Namespaces:
                 else []
             )
             copies = [_copy_collection(c, remap, new_id, now, inc) for c in cols]
+            user_copies = [c for c in copies if not c.get("_system")]
             ns = copy.deepcopy(source)
             ns.update(
                 {
@@ -146,14 +181,15 @@ class Namespaces:
                 "task_id": uuid_like(self.seed, "clone-task", seq),
                 "requested_at": now,
                 "ready_at": now + self.clone_seconds,
+                "expires_at": None if ttl_seconds is None else now + ttl_seconds,
                 "include_resources": inc,
                 "cloned_resources": {
-                    "collections": len(copies),
+                    "collections": len(user_copies),
                     "retrievers": len(retrievers),
                     "taxonomies": len(taxonomies),
                     "buckets": len(ns["_bucket_ids"]),
                     "objects": int(source.get("object_count") or 0),
-                    "points": sum(int(c.get("document_count") or 0) for c in copies),
+                    "points": sum(int(c.get("document_count") or 0) for c in user_copies),
                 },
             }
             self.store.put("namespace", new_id, ns, index=CLONE_INDEX)
@@ -162,18 +198,27 @@ class Namespaces:
         return ns
 
     # -- collection list -------------------------------------------------------------------
-    def list_collections(self, ns: Doc, body: dict[str, Any], query: dict[str, Any]) -> Doc:
+    def list_collections(
+        self, ns: Doc, body: dict[str, Any], query: dict[str, Any], known: Known | None = None
+    ) -> Doc:
         """The page, pagination and stats; raises :class:`FilterError` for a malformed filter.
 
-        ``limit``/``offset`` are query parameters: ``limit`` null or absent means
-        ``DEFAULT_PAGE_SIZE`` (10) and is clamped to 1..1000; ``offset`` defaults to 0. The default
-        order is ``created_at`` descending; ``sort.direction`` defaults to ``desc``; ties (and
-        missing sort values, which come last) are ordered by ``collection_id``. ``stats`` covers
-        every matching collection, not just the page.
+        Paging (API 0.82): the page size is the first of body ``limit``, body ``page_size``,
+        query ``limit``, query ``page_size`` that is set, else ``DEFAULT_PAGE_SIZE`` (10), clamped
+        to 1..1000; the offset is the first of body ``offset``, body ``page`` (as
+        ``(page - 1) * size``), query ``offset``, query ``page``, else 0. The order is ``sorts``
+        (first key primary) when given, else ``sort``, else ``created_at`` descending; a key's
+        direction defaults to ``desc``; missing sort values come last and ties go by
+        ``collection_id``. ``stats`` covers every matching collection, not just the page.
+        ``warnings`` is empty: the namespace resolved (an unknown one is a 404).
         """
         case_sensitive = bool(body.get("case_sensitive", False))
-        match = compile_filters(body.get("filters"), case_sensitive)
-        docs = [d for d in self.collections(ns) if match(d)]
+        match = (
+            compile_filters(body.get("filters"), case_sensitive)
+            if known is None
+            else compile_filters(body.get("filters"), case_sensitive, known=known)
+        )
+        docs = [d for d in self.collections(ns, bool(body.get("include_system"))) if match(d)]
         search = body.get("search")
         if search:
             needle = search if case_sensitive else search.lower()
@@ -187,10 +232,17 @@ class Namespaces:
                     )
                 )
             ]
-        docs = _sorted(docs, body.get("sort") or {"field": "created_at", "direction": "desc"})
-        limit = query.get("limit")
-        limit = DEFAULT_PAGE_SIZE if limit is None else max(1, min(MAX_PAGE_SIZE, int(limit)))
-        offset = max(0, int(query.get("offset") or 0))
+        keys = body.get("sorts") or [body.get("sort") or {"field": "created_at", "direction": "desc"}]
+        docs = _sorted(docs, [k for k in keys if isinstance(k, dict)])
+        limit = _first(body.get("limit"), body.get("page_size"), query.get("limit"), query.get("page_size"))
+        limit = DEFAULT_PAGE_SIZE if limit is None else max(1, min(MAX_PAGE_SIZE, limit))
+        offset = _first(
+            body.get("offset"),
+            _page_offset(body.get("page"), limit),
+            query.get("offset"),
+            _page_offset(query.get("page"), limit),
+        )
+        offset = max(0, offset or 0)
         total = len(docs)
         return {
             "results": docs[offset : offset + limit],
@@ -204,7 +256,16 @@ class Namespaces:
             },
             "total_count": total,
             "stats": _stats(docs),
+            "warnings": [],
         }
+
+
+def _first(*values: Any) -> int | None:
+    return next((int(v) for v in values if v is not None), None)
+
+
+def _page_offset(page: Any, size: int) -> int | None:
+    return None if page is None else (max(1, int(page)) - 1) * size
 
 
 def _public(doc: Doc) -> Doc:
@@ -234,14 +295,17 @@ def _remapped(value: Any, remap: dict[str, str]) -> Any:
     return value
 
 
-def _sorted(docs: list[Doc], sort: dict[str, Any]) -> list[Doc]:
-    field = str(sort.get("field") or "created_at")
-    descending = str(sort.get("direction") or "desc").lower() == "desc"
+def _sorted(docs: list[Doc], keys: list[dict[str, Any]]) -> list[Doc]:
+    """``docs`` ordered by ``keys`` (the first primary): stable sorts from the last key up."""
     docs = sorted(docs, key=lambda d: str(d.get("collection_id")))
-    present = [d for d in docs if values_at(d, field)]
-    missing = [d for d in docs if not values_at(d, field)]
-    present.sort(key=lambda d: _sort_key(values_at(d, field)[0]), reverse=descending)
-    return present + missing
+    for sort in reversed(keys or [{}]):
+        field = str(sort.get("field") or "created_at")
+        descending = str(sort.get("direction") or "desc").lower() == "desc"
+        present = [d for d in docs if values_at(d, field)]
+        missing = [d for d in docs if not values_at(d, field)]
+        present.sort(key=lambda d: _sort_key(values_at(d, field)[0]), reverse=descending)
+        docs = present + missing
+    return docs
 
 
 def _sort_key(value: Any) -> tuple[int, Any]:

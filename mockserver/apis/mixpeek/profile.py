@@ -4,7 +4,10 @@ Handlers are found by (method, path) in the served spec, so whatever operationId
 and whichever of the three operations it holds, the matching ones are stateful. Every document is
 cut down to the served response schema (:class:`~mockserver.apis.common.shapes.Pruner`), and list names
 and enum values come from the served spec (the docs variant lists ``migrations`` and has no
-``extend``).
+``extend``). Pre-flight validation entries are rendered in API 0.82's shape (``error_code``,
+``message``, …); a spec whose ``ValidationResult`` items are FastAPI's ``{loc, msg, type}`` (the
+docs variant) gets them in that shape. A collection filter's ``field`` is known when the served
+collection schema declares the path (free-form objects such as ``metadata`` admit any key below).
 
 Credentials: a token registered with ``--token ROLE:TOKEN`` has that role; any other bearer key
 in Mixpeek's documented format ``sk_…`` is a plain user; anything else is refused with 401.
@@ -26,7 +29,15 @@ from typing import Any
 
 from mockserver.apis.common.rowindex import IndexedRows
 from mockserver.apis.common.seeding import open_world
-from mockserver.apis.common.shapes import Pruner, enum_values, list_property, non_null, response_schema, walk
+from mockserver.apis.common.shapes import (
+    Pruner,
+    Schema,
+    enum_values,
+    list_property,
+    non_null,
+    response_schema,
+    walk,
+)
 from mockserver.apis.common.worldkit import role_for, world_size
 from mockserver.apis.mixpeek.filters import FilterError
 from mockserver.apis.mixpeek.migrations import ExplicitMigrations, SeededMigrations
@@ -99,6 +110,8 @@ class MixpeekBackend:
         self.ops: dict[tuple[str, str], Operation] = {(op.method, op.path): op for op in spec.operations}
         self.pruner = Pruner(spec)
         self.vocab, self.migration_item, self.list_name = self._read_spec()
+        self.fastapi_findings = self._findings_are_fastapi_items()
+        self._known_fields: dict[str, bool] = {}
         self.default_limit = self._body_default("limit", 20)
         self.default_offset = self._body_default("offset", 0)
         self.store = open_store(options.state_file, "mixpeek", options.state_url)
@@ -130,6 +143,22 @@ class MixpeekBackend:
         raw_items = self.spec.resolve(non_null(self.spec, listing).get("properties", {}).get(name, {}))
         return vocab, dict(raw_items.get("items") or {}), name
 
+    def _findings_are_fastapi_items(self) -> bool:
+        """Whether the served ``ValidationResult`` lists FastAPI's ``{loc, msg, type}`` items."""
+        item = walk(self.spec, self.migration_item, "validation_result", "errors", "[]")
+        return "loc" in item.get("properties", {}) and "error_code" not in item.get("properties", {})
+
+    def known_field(self, path: str) -> bool:
+        """Whether the served collection schema has the dotted ``path`` (cached per path)."""
+        known = self._known_fields.get(path)
+        if known is None:
+            op = self.ops.get(COLLECTIONS)
+            item = walk(self.spec, response_schema(op), "results", "[]") if op else {}
+            known = _declares(self.spec, item, path.split("."))
+            if len(self._known_fields) < 4096:
+                self._known_fields[path] = known
+        return known
+
     def _emit(self, op: Operation, body: Any) -> Any:
         return self.pruner.prune(body, response_schema(op))
 
@@ -156,6 +185,10 @@ class MixpeekBackend:
         self._generation = generation
 
     def _finish_migration(self, doc: dict[str, Any]) -> dict[str, Any]:
+        result = doc.get("validation_result")
+        if self.fastapi_findings and result:
+            for key in ("errors", "warnings"):
+                result[key] = [_as_fastapi(item) for item in result[key]]
         return self.pruner.prune(doc, self.migration_item) if self.migration_item else doc
 
     def reset(self) -> None:
@@ -166,6 +199,7 @@ class MixpeekBackend:
 
     def export_state(self) -> dict[str, Any]:
         self._sync()
+        self.namespaces.purge_expired()
         return export_state(self.store, self.migrations, self.namespaces, EXPORT_LIMIT)
 
     def import_state(self, data: Mapping[str, Any]) -> None:
@@ -220,7 +254,11 @@ class MixpeekBackend:
         name = str(body.get("namespace_name", ""))
         try:
             ns = self.namespaces.clone(
-                source, name, body.get("include_resources") or {}, body.get("description")
+                source,
+                name,
+                body.get("include_resources") or {},
+                body.get("description"),
+                body.get("ttl_seconds"),
             )
         except NameTaken:
             return MockResponse(
@@ -261,10 +299,44 @@ class MixpeekBackend:
         if cached is not None:
             return MockResponse(200, raw=cached)
         try:
-            payload = self.namespaces.list_collections(ns, body, query)
+            payload = self.namespaces.list_collections(ns, body, query, self.known_field)
         except FilterError as exc:
             return MockResponse(422, {"detail": [exc.as_fastapi()]})
         page = dump_json(self._emit(self.ops[COLLECTIONS], payload))
         if key is not None:
             self.pages.put(key, page)
         return MockResponse(200, raw=page)
+
+
+def _as_fastapi(finding: dict[str, Any]) -> dict[str, Any]:
+    """A pre-flight finding as FastAPI's ``{loc, msg, type}`` item."""
+    where = finding.get("resource_type") or "config"
+    loc = [where, finding["resource_id"]] if finding.get("resource_id") else [where]
+    return {"loc": loc, "msg": finding["message"], "type": finding["error_code"]}
+
+
+def _declares(spec: Spec, schema: Schema, parts: list[str]) -> bool:
+    """Whether ``schema`` has the property path ``parts`` (arrays are stepped through; a
+    free-form object admits any path below it)."""
+    node = non_null(spec, schema)
+    for part in parts:
+        while _is_array(node):
+            node = non_null(spec, node.get("items") or {})
+        props = node.get("properties") or {}
+        if part not in props:
+            return node.get("additionalProperties") is True or (not props and _is_object(node))
+        node = non_null(spec, props[part])
+    return bool(parts)
+
+
+def _types(node: Schema) -> list[Any]:
+    kind = node.get("type")
+    return kind if isinstance(kind, list) else [kind]
+
+
+def _is_array(node: Schema) -> bool:
+    return "array" in _types(node)
+
+
+def _is_object(node: Schema) -> bool:
+    return "object" in _types(node)

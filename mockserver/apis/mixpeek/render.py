@@ -5,6 +5,13 @@ full document: config, a dependency graph over the source namespace's resources 
 longest-path depth, ``execution_order`` sorts by tier so it is topological), per-stage and
 per-resource progress consistent with the status, and timestamps in order
 (created ≤ started ≤ each stage's start ≤ its end ≤ completed).
+
+The pre-flight ``validation_result`` (absent on drafts) holds API 0.82's validation entries
+(``error_code``, ``message``, ``resource_id``, ``resource_type``, ``severity``) about resources of
+the migration's own graph: ``valid`` is false exactly when there are errors. A migration still
+validating lists the blocking errors found so far; a failed one carries the warning that foresaw
+the stage it failed in, on the resource that failed; a retriever whose interaction history the
+config does not migrate is warned about.
 """
 
 from __future__ import annotations
@@ -27,6 +34,24 @@ _FAILURES = {
     "taxonomy_enrichment": "Reference collection for taxonomy was deleted during migration",
     "benchmark_evaluation": "Recall@10 dropped below the 0.85 threshold against the source",
     "finalization": "Could not swap aliases: target collection is locked by another task",
+}
+# stage -> the pre-flight warning that foresees a failure in it
+_RISKS = {
+    "namespace_setup": ("namespace_quota_near_limit", "Target organization is close to its namespace quota"),
+    "batch_creation": ("bucket_listing_slow", "Source bucket listing is slow; batch creation may time out"),
+    "batch_processing": ("inference_capacity_low", "Inference capacity is low for the batch size requested"),
+    "cluster_execution": ("cluster_memory_high", "Cluster job may exceed its memory limit"),
+    "taxonomy_enrichment": ("taxonomy_reference_unstable", "Taxonomy reference collection changed recently"),
+    "benchmark_evaluation": ("benchmark_threshold_tight", "Recall baseline is close to the 0.85 threshold"),
+    "finalization": ("collection_locked", "Target collection is locked by another task"),
+}
+# resource type -> a blocking pre-flight error about one resource of that type
+_BLOCKERS = {
+    "collection": ("collection_locked", "Collection {id} is locked by another task"),
+    "taxonomy": ("taxonomy_reference_missing", "Taxonomy {id} references a collection outside the migration"),
+    "cluster": ("cluster_artifacts_missing", "Cluster {id} has no stored artifacts to migrate"),
+    "bucket": ("bucket_unreachable", "Bucket {id} storage could not be listed"),
+    "retriever": ("retriever_stage_unsupported", "Retriever {id} uses a stage the target does not support"),
 }
 _PEOPLE = ("maria.garcia", "wei.chen", "james.okafor", "priya.nair", "lukas.schmidt", "ana.souza")
 
@@ -73,7 +98,7 @@ class MigrationRenderer:
         }
         doc.update(self._lifecycle(status, created, stage_at, nodes, r))
         doc["dependency_graph"] = None if status == "draft" else graph_doc(nodes)
-        doc["validation_result"] = None if status in ("draft", "validating") else self._validation(nodes, r)
+        doc["validation_result"] = None if status == "draft" else self._validation(status, doc, nodes, r)
         doc["task_id"] = None if status == "draft" else uuid_like(self.seed, "migration-task", row)
         return doc
 
@@ -244,28 +269,46 @@ class MigrationRenderer:
             "error_message": error if status == "failed" else None,
         }
 
-    def _validation(self, nodes: list[Node], r: random.Random) -> Doc:
+    def _validation(self, status: str, doc: Doc, nodes: list[Node], r: random.Random) -> Doc:
         counts: dict[str, int] = {}
         for nd in nodes:
             counts[nd.resource_type] = counts.get(nd.resource_type, 0) + 1
-        warnings = (
-            []
-            if r.random() < 0.7
-            else [
-                {
-                    "loc": ["config", "retriever_options"],
-                    "msg": "Retriever interaction history will not be migrated",
-                    "type": "migration_warning",
-                }
-            ]
-        )
+        errors: list[Doc] = []
+        warnings: list[Doc] = []
+        retrievers = [nd for nd in nodes if nd.resource_type == "retriever"]
+        if retrievers and not doc["config"]["retriever_options"]["migrate_interactions"]:
+            message = "Retriever interaction history will not be migrated"
+            warnings.append(_finding("retriever_history_not_migrated", message, retrievers[0], "warning"))
+        if status == "failed":
+            progress = doc["progress"]
+            code, message = _RISKS.get(
+                progress["current_stage"] or "", ("migration_at_risk", "Migration at risk")
+            )
+            failed = next((x for x in progress["resources"] if x["status"] == "failed"), None)
+            node = next((nd for nd in nodes if failed and nd.resource_id == failed["resource_id"]), None)
+            warnings.append(_finding(code, message, node, "warning"))
+        if status == "validating":
+            blockable = [nd for nd in nodes if nd.resource_type in _BLOCKERS]
+            for nd in r.sample(blockable, min(len(blockable), r.randint(0, 2))):
+                code, message = _BLOCKERS[nd.resource_type]
+                errors.append(_finding(code, message.format(id=nd.resource_id), nd, "error"))
         return {
-            "valid": True,
-            "errors": [],
+            "valid": not errors,
+            "errors": errors,
             "warnings": warnings,
             "estimated_resources": counts,
             "estimated_duration_seconds": 120 + 45 * len(nodes) + r.randint(0, 600),
         }
+
+
+def _finding(code: str, message: str, node: Node | None, severity: str) -> Doc:
+    return {
+        "error_code": code,
+        "message": message,
+        "resource_id": node.resource_id if node else None,
+        "resource_type": node.resource_type if node else None,
+        "severity": severity,
+    }
 
 
 def _stage(

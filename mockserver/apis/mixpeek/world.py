@@ -5,6 +5,10 @@ the shape the API answers with, plus private ``_``-prefixed fields (bucket, taxo
 and cluster ids) that keep references resolvable; counts that depend on other documents
 (``collection_count``, ``document_count``, ``bucket_count``) are computed when a namespace is
 rendered, never stored, so they cannot disagree.
+
+Every namespace also has its system collection ``_direct_upsert`` (source type ``direct_upsert``:
+documents written straight into the namespace), marked ``_system``: it is listed only when asked
+for (``include_system``), and counts, migrations and the dependency graph leave it out.
 """
 
 from __future__ import annotations
@@ -13,11 +17,12 @@ import random
 from dataclasses import dataclass
 from typing import Any
 
-from mockserver.apis.common.worldkit import ANCHOR, ident, iso, pick, rng
+from mockserver.apis.common.worldkit import ANCHOR, ident, iso, pick, rng, stable_int
 from mockserver.apis.mixpeek.vocab import ENVS, EXTRACTORS, PROJECTS, TAXONOMIES, TEAMS, THEMES
 
 Doc = dict[str, Any]
 DAY = 86_400
+SYSTEM_COLLECTION = "_direct_upsert"
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,7 +31,8 @@ class Catalog:
     collections: list[Doc]  # each carries its namespace id under ``_namespace_id``
 
     def collections_of(self, namespace_id: str) -> list[Doc]:
-        return [c for c in self.collections if c["_namespace_id"] == namespace_id]
+        """The namespace's user collections (its system collection left out)."""
+        return [c for c in self.collections if c["_namespace_id"] == namespace_id and not c.get("_system")]
 
 
 def build_catalog(seed: int) -> Catalog:
@@ -126,7 +132,49 @@ def _namespace(seed: int, i: int, theme: str, name: str, r: random.Random) -> tu
         ],
         "_cluster_ids": sorted({a["cluster_id"] for c in cols for a in c["cluster_applications"] or []}),
     }
-    return ns, cols
+    return ns, [*cols, _direct_upsert(seed, ns_id, created, name.rsplit("_", 1)[-1])]
+
+
+def _direct_upsert(seed: int, ns_id: str, created: int, env: str) -> Doc:
+    """The namespace's system collection: what clients upsert directly, without an extractor."""
+    fields = {"document_id": {"type": "string"}, "created_at": {"type": "datetime"}}
+    source: Doc = {"type": "direct_upsert"}
+    extractor: Doc = {
+        "feature_extractor_name": "direct_upsert",
+        "version": "v1",
+        "feature_extractor_id": "direct_upsert_v1",
+        "parameters": {},
+        "input_mappings": {},
+        "field_passthrough": [],
+        "include_all_source_fields": True,
+    }
+    return {
+        "collection_id": ident("col_", seed, ns_id, SYSTEM_COLLECTION, length=10),
+        "collection_name": SYSTEM_COLLECTION,
+        "description": "System collection holding documents upserted directly into the namespace.",
+        "input_schema": {"properties": fields},
+        "output_schema": {"properties": fields},
+        "feature_extractor": extractor,
+        "source": source,
+        "source_bucket_schemas": None,
+        "source_lineage": [],
+        "vector_indexes": [],
+        "payload_indexes": [{"field_name": "created_at", "type": "datetime"}],
+        "enabled": True,
+        "metadata": {"environment": {"prod": "production"}.get(env, env), "system": True},
+        "created_at": iso(created),
+        "updated_at": iso(created),
+        "document_count": stable_int(seed, ns_id, SYSTEM_COLLECTION) % 5_000,
+        "schema_version": 1,
+        "last_schema_sync": iso(created),
+        "schema_sync_enabled": False,
+        "taxonomy_applications": None,
+        "cluster_applications": None,
+        "taxonomy_count": 0,
+        "retriever_count": 0,
+        "_namespace_id": ns_id,
+        "_system": True,
+    }
 
 
 def _version_of(extractor: str) -> str:
@@ -184,7 +232,7 @@ def _collection(
     passthrough = [{"source_path": "title", "target_path": "title", "default": "Untitled", "required": False}]
     output_props = {
         "title": {"type": "string"},
-        **{o: {"type": "string" if "embedding" not in o else "vector"} for o in outputs},
+        **{o: _output_field(o, dims) for o in outputs},
     }
     fe: Doc = {
         "feature_extractor_name": extractor,
@@ -245,6 +293,13 @@ def _collection(
         "retriever_count": r.randint(0, 3),
         "_namespace_id": ns_id,
     }
+
+
+def _output_field(name: str, dims: int) -> Doc:
+    """An output field in API 0.82's bucket-schema vocabulary (an embedding is an array of numbers)."""
+    if "embedding" not in name:
+        return {"type": "string"}
+    return {"type": "array", "items": {"type": "number"}, "description": f"{dims}-dimensional embedding"}
 
 
 def _describe(name: str, modality: str, upstream: Doc | None) -> str:
