@@ -23,6 +23,8 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from mockserver.catalog import Catalog, load_catalog
 from mockserver.config import Config
 from mockserver.control.access import AdminGate
+from mockserver.control.dashboard import ENDPOINTS as DASHBOARD_ENDPOINTS
+from mockserver.control.dashboard import dashboard_routes
 from mockserver.control.journal import Journal
 from mockserver.control.plane import ControlPlane
 from mockserver.control.problems import from_http_exception, json_response
@@ -107,10 +109,10 @@ class MockApp(Starlette):
         if self.catalog.router.match("GET", "/") is None:
             routes.append(Route("/", self._index, methods=["GET"]))
         routes += [
-            Route("/_mock", listing({}), methods=["GET"]),
+            Route("/_mock", listing(DASHBOARD_ENDPOINTS), methods=["GET"]),
             Mount(
                 "/_mock",
-                routes=control_routes(self.control),
+                routes=control_routes(self.control) + dashboard_routes(config.reports),
                 middleware=[Middleware(AdminGate, admin_token=config.admin_token)],
                 max_body_size=config.max_body,
             ),

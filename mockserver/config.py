@@ -44,6 +44,7 @@ class Config:
     max_clones: int = DEFAULT_MAX_CLONES
     workers: int = 1
     journal_size: int = 1000
+    reports: str | None = None  # a directory of contract reports the dashboard lists
     # connection limits (mockserver.connection): the request head, slow clients, open connections
     max_header_bytes: int = 32 * 1024
     max_headers: int = 100

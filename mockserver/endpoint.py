@@ -18,10 +18,10 @@ from urllib.parse import parse_qs
 
 from mockserver.catalog import Catalog, CompiledOperation, ServedSpec
 from mockserver.config import Config
-from mockserver.control.journal import Journal
+from mockserver.control.journal import Bodies, Journal
 from mockserver.control.sessions import Sessions
 from mockserver.jsonio import dump_json, parse_json
-from mockserver.pipeline.errors import MockError, unavailable
+from mockserver.pipeline.errors import MockError, mock_own_error, refusal_reason, unavailable
 from mockserver.pipeline.prefer import from_request
 from mockserver.runtime import MockRequest, MockResponse
 from mockserver.store import StoreUnavailable
@@ -48,6 +48,9 @@ class _Incoming:
     query: dict[str, list[str]]
     headers: dict[str, str]
     cookies: dict[str, str]
+    body: bytes = b""
+    reason: str | None = None  # why the mock refused it, for the journal and the console
+    by_mock: bool = False  # refused by the mock itself (a Prefer mistake), not by the API's rules
 
 
 def _first_documented(compiled: CompiledOperation | None, candidates: tuple[int, ...]) -> int:
@@ -91,7 +94,7 @@ class SpecEndpoint:
         started = time.perf_counter()
         incoming = self._incoming(scope)
         response, op_label, session = await self._serve(incoming, receive)
-        await self._send(send, response, incoming)
+        payload = await self._send(send, response, incoming)
         self.journal.record(
             time=time.time(),
             method=incoming.method,
@@ -102,6 +105,14 @@ class SpecEndpoint:
             latency_ms=round((time.perf_counter() - started) * 1000, 3),
             session=session,
             headers=incoming.headers,  # the journal redacts credentials as it keeps them
+            reason=incoming.reason,
+            by_mock=incoming.by_mock,
+            bodies=Bodies(
+                incoming.body,
+                payload,
+                incoming.headers.get("content-type", ""),
+                response.content_type or "",
+            ),
         )
 
     def _incoming(self, scope: Scope) -> _Incoming:
@@ -137,28 +148,26 @@ class SpecEndpoint:
         if match is None:
             owner = self.catalog.router.owner_by_prefix(incoming.path)
             served = self.catalog.specs[owner] if owner else next(iter(self.catalog.specs.values()))
-            return (
-                self._error(served, None, MockError(404, f"No route for {incoming.method} {incoming.path}")),
-                None,
-                session,
-            )
+            error = MockError(404, f"No route for {incoming.method} {incoming.path}")
+            return self._error(served, None, error, incoming), None, session
         served = self.catalog.specs[match.owner]
         if match.operation is None:
             allow = ", ".join(match.allowed)
             error = MockError(
                 405, f"{incoming.method} is not allowed here; allowed: {allow}", headers={"Allow": allow}
             )
-            return self._error(served, None, error), None, session
+            return self._error(served, None, error, incoming), None, session
         compiled = served.operations[match.operation.label]
         try:
             response = await self._operate(served, compiled, incoming, receive, match.path_params, session)
         except MockError as error:
-            response = self._error(served, compiled, error)
+            response = self._error(served, compiled, error, incoming)
         except StoreUnavailable as exc:
-            response = self._error(served, compiled, unavailable(exc))
+            response = self._error(served, compiled, unavailable(exc), incoming)
         except Exception:  # a bug in a behaviour must not take the server down
             log.exception("unhandled error serving %s", compiled.operation.label)
-            response = self._error(served, compiled, MockError(500, "The mock failed to serve this request"))
+            failed = MockError(500, "The mock failed to serve this request")
+            response = self._error(served, compiled, failed, incoming)
         if self.config.strict:
             self._check_response(compiled, response)
         return response, compiled.operation.label, session
@@ -179,9 +188,10 @@ class SpecEndpoint:
             prefs = prefs.merged_over(base)
         principal = compiled.security.authenticate(incoming.headers, incoming.query, incoming.cookies)
         if principal is not None and self._role(served, principal) is None:
+            hint = served.backend.credential_hint if served.backend is not None else ""
             raise MockError(
                 401,
-                "Invalid credentials",
+                f"Invalid credentials; {hint}" if hint else "Invalid credentials",
                 headers=compiled.security.challenge(),
                 field=compiled.security.credential_field(),
             )
@@ -222,7 +232,7 @@ class SpecEndpoint:
     ) -> Any:
         declared = compiled.operation.body
         try:
-            raw = await self._read_capped(receive, incoming)
+            raw = incoming.body = await self._read_capped(receive, incoming)
         except _BodyTooLarge:
             raise MockError(
                 _first_documented(compiled, (413, 400, 422)),
@@ -282,8 +292,12 @@ class SpecEndpoint:
         return b"".join(chunks)
 
     def _error(
-        self, served: ServedSpec, compiled: CompiledOperation | None, error: MockError
+        self, served: ServedSpec, compiled: CompiledOperation | None, error: MockError, incoming: _Incoming
     ) -> MockResponse:
+        incoming.reason = refusal_reason(error)
+        if error.by_mock:
+            incoming.by_mock = True
+            return mock_own_error(error)
         rendered = served.errors.render(compiled.operation if compiled else None, error)
         return MockResponse(
             rendered.status, rendered.body, headers=rendered.headers, content_type=rendered.content_type
@@ -308,7 +322,7 @@ class SpecEndpoint:
                 violation.msg,
             )
 
-    async def _send(self, send: Send, response: MockResponse, incoming: _Incoming) -> None:
+    async def _send(self, send: Send, response: MockResponse, incoming: _Incoming) -> bytes:
         if response.raw is not None:
             payload = response.raw
         elif response.content_type is None or response.status in (204, 304):
@@ -323,6 +337,7 @@ class SpecEndpoint:
             headers.append((name.lower().encode("latin-1"), value.encode("latin-1", errors="replace")))
         await send({"type": "http.response.start", "status": response.status, "headers": headers})
         await send({"type": "http.response.body", "body": b"" if incoming.method == "HEAD" else payload})
+        return payload
 
 
 __all__ = ["SESSION_HEADER", "SpecEndpoint"]

@@ -64,6 +64,7 @@ class ApiBackend(Protocol):
     """A running, stateful API profile: its handlers and its world's lifecycle."""
 
     name: str
+    credential_hint: str  # what a valid credential looks like, told to a client refused with 401
 
     def handlers(self) -> Mapping[str, Handler]:
         """Handlers keyed by operationId; operations without one get the generic responder."""

@@ -126,9 +126,23 @@ def test_prefer_code_and_undocumented_code(client: httpx.Client) -> None:
     forced = client.post(LIST, headers={**BEARER, "Prefer": "code=404"}, json={})
     assert forced.status_code == 404
     _validator(MIXPEEK, "ErrorResponse").validate(forced.json())
+
+    def served_404() -> int:
+        coverage = client.get("/_mock/coverage").json()["operations"]
+        op = next(o for o in coverage if o["operation"] == "POST /v1/namespaces/migrations/list")
+        return int(op["served"].get("404", 0))
+
+    before = served_404()
     undocumented = client.post(LIST, headers={**BEARER, "Prefer": "code=418"}, json={})
-    assert undocumented.status_code == 400
-    assert "200, 400, 401, 403, 404, 422, 500" in undocumented.json()["error"]["message"]
+    # answered as Prism does, marked as the mock's own error, and not the API's coverage
+    assert undocumented.status_code == 404 and undocumented.headers["x-specmock-error"] == "prefer"
+    problem = undocumented.json()
+    assert problem["type"] == "https://stoplight.io/prism/errors#NOT_FOUND"
+    assert "Requested status code 418 is not defined" in problem["detail"]
+    assert "200, 400, 401, 403, 404, 422, 500" in problem["detail"]
+    assert served_404() == before
+    entry = client.get("/_mock/journal", params={"limit": 1, "status": 404}).json()["entries"][0]
+    assert entry["by_mock"] and "418" in entry["reason"]
     fallback = client.post(LIST + "?__code=403", headers=BEARER, json={})
     assert fallback.status_code == 403
 
@@ -145,7 +159,7 @@ def test_prefer_example_serves_the_named_example(client: httpx.Client) -> None:
     response = client.post(collections, headers=headers, json={})
     assert response.status_code == 404 and response.json() == value
     unknown = client.post(LIST, headers={**BEARER, "Prefer": "code=404, example=nope"}, json={})
-    assert unknown.status_code == 400 and "nope" in unknown.json()["error"]["message"]
+    assert unknown.status_code == 404 and "exampleKey: nope does not exist" in unknown.json()["detail"]
 
 
 def test_bad_prefer_values_are_400(client: httpx.Client) -> None:

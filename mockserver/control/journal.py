@@ -11,6 +11,8 @@ from functools import lru_cache
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
+import orjson
+
 from mockserver.control.findings import FindingLog
 
 SENSITIVE = frozenset(
@@ -31,6 +33,8 @@ REDACTED = "[redacted]"
 # What one entry keeps of a request: a bounded journal of unbounded entries is not bounded.
 MAX_KEPT_HEADERS = 64
 MAX_KEPT_CHARS = 1024  # of a header value, the path, the query string
+BODIES_KEPT = 100  # request and response bodies of the newest entries, for GET /_mock/journal/{id}
+MAX_BODY_CHARS = 256 * 1024  # of a body shown there
 # Names that carry a credential whatever the spec calls its scheme: an API key in a query parameter
 # (``api_key``, ``access_token``) or a custom header (``X-Secret-Key``) is hidden too.
 _CREDENTIAL_NAME = re.compile(
@@ -88,9 +92,45 @@ class Entry:
     headers: dict[str, str]
     served_by: str | None = None  # with --proxy or --fixtures: upstream, mock or fixture
     findings: tuple[str, ...] = ()  # drift the proxy saw in this exchange, one line each
+    reason: str | None = None  # why the mock refused the request: which parameter, which rule
+    by_mock: bool = False  # the mock's own error (a Prefer mistake), not an answer of the API
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class Bodies:
+    """What went in and out, as bytes (kept by reference: the journal copies nothing)."""
+
+    request: bytes
+    response: bytes
+    request_type: str
+    response_type: str
+
+
+def redact_body(raw: bytes, content_type: str, extra: frozenset[str] = frozenset()) -> str:
+    """A body for a person to read: JSON pretty-printed with credential-like fields redacted,
+    anything else as text; both truncated to :data:`MAX_BODY_CHARS`."""
+    text: str
+    if "json" in content_type:
+        try:
+            text = orjson.dumps(_redacted(orjson.loads(raw), extra), option=orjson.OPT_INDENT_2).decode()
+        except (orjson.JSONDecodeError, TypeError):
+            text = raw.decode("utf-8", errors="replace")
+    else:
+        text = raw.decode("utf-8", errors="replace")
+    if len(text) > MAX_BODY_CHARS:
+        return f"{text[:MAX_BODY_CHARS]}\n...[{len(text) - MAX_BODY_CHARS} more characters]"
+    return text
+
+
+def _redacted(value: Any, extra: frozenset[str]) -> Any:
+    if isinstance(value, dict):
+        return {k: REDACTED if sensitive(str(k), extra) else _redacted(v, extra) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_redacted(v, extra) for v in value]
+    return value
 
 
 class Journal:
@@ -104,10 +144,12 @@ class Journal:
         self._ids = itertools.count(1)
         self.coverage: Counter[tuple[str, int]] = Counter()
         self.findings = FindingLog()  # what the proxy saw, folded per cause (GET /_mock/findings)
+        self._bodies: dict[int, Bodies] = {}  # the newest BODIES_KEPT entries' bodies
 
-    def record(self, **fields: Any) -> None:
+    def record(self, *, bodies: Bodies | None = None, **fields: Any) -> None:
         """Keep one request. Credentials are redacted here too, whatever the caller passed; headers,
-        path and query are truncated (:func:`kept_headers`, :func:`truncated`)."""
+        path and query are truncated (:func:`kept_headers`, :func:`truncated`). The mock's own
+        errors (``by_mock``) are not the API's coverage."""
         if "headers" in fields:
             fields["headers"] = kept_headers(fields["headers"], self._secrets)
         if "query" in fields:
@@ -116,13 +158,35 @@ class Journal:
             fields["path"] = truncated(fields["path"])
         entry = Entry(id=next(self._ids), **fields)
         self._entries.append(entry)
-        if entry.operation is not None:
+        if entry.operation is not None and not entry.by_mock:
             self.coverage[(entry.operation, entry.status)] += 1
+        if bodies is not None:
+            self._bodies[entry.id] = bodies
+            if len(self._bodies) > BODIES_KEPT:
+                del self._bodies[next(iter(self._bodies))]
 
     def clear(self) -> None:
         self._entries.clear()
         self.coverage.clear()
         self.findings.clear()
+        self._bodies.clear()
+
+    def entry(self, entry_id: int) -> dict[str, Any] | None:
+        """One entry with its bodies, redacted (``bodies`` is ``None`` once they were let go)."""
+        found = next((e for e in reversed(self._entries) if e.id == entry_id), None)
+        if found is None:
+            return None
+        out = found.to_dict()
+        kept = self._bodies.get(entry_id)
+        out["bodies"] = None
+        if kept is not None:
+            out["bodies"] = {
+                "request": redact_body(kept.request, kept.request_type, self._secrets),
+                "request_type": kept.request_type,
+                "response": redact_body(kept.response, kept.response_type, self._secrets),
+                "response_type": kept.response_type,
+            }
+        return out
 
     def query(
         self,

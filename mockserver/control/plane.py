@@ -87,6 +87,12 @@ class ControlPlane:
         )
         return {"entries": entries, "count": len(entries)}
 
+    def journal_entry(self, entry_id: str) -> dict[str, Any]:
+        found = self.journal.entry(int(entry_id)) if entry_id.isdigit() else None
+        if found is None:
+            raise MockError(404, f"No journal entry {entry_id!r} (the journal keeps the newest entries)")
+        return found
+
     def coverage(self) -> dict[str, Any]:
         served = self.journal.coverage
         operations = []

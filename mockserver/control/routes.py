@@ -64,6 +64,10 @@ async def _journal(plane: ControlPlane, request: Request) -> Any:
     return plane.journal_entries(request.query_params)
 
 
+async def _entry(plane: ControlPlane, request: Request) -> Any:
+    return plane.journal_entry(request.path_params["entry"])
+
+
 async def _forget(plane: ControlPlane, request: Request) -> Any:
     plane.journal.clear()
     return None
@@ -120,6 +124,12 @@ ENDPOINTS = (
         "/journal",
         _journal,
         "recent requests, newest first (?operation=&status=&method=&path=&limit=&since=ID)",
+    ),
+    ControlEndpoint(
+        "GET",
+        "/journal/{entry}",
+        _entry,
+        "one entry with its request and response bodies (credentials redacted; the newest 100 keep them)",
     ),
     ControlEndpoint("DELETE", "/journal", _forget, "forget the journal and coverage"),
     ControlEndpoint("GET", "/coverage", _coverage, "operations x statuses served, and what was never served"),

@@ -16,6 +16,7 @@ from enum import Enum
 from http import HTTPStatus
 from typing import Any
 
+from mockserver.runtime import MockResponse
 from oascore import Operation, Spec
 from oascore.fakes.generator import FakeData, stable_seed
 from oascore.validation import Violation
@@ -60,9 +61,38 @@ class MockError(Exception):
     code: str | None = None
     details: dict[str, Any] | None = None
     field: str | None = None  # what the error is about when it is not a validation violation
+    by_mock: bool = False  # the mock's own error (a Prefer mistake): answered as Prism does
 
     def __str__(self) -> str:
         return f"{self.status} {self.detail or title_for(self.status)}"
+
+
+def refusal_reason(error: MockError) -> str:
+    """Why a request was refused, in one line: each violated parameter with its rule, else the detail."""
+    if error.violations:
+        shown = [f"{'.'.join(map(str, v.loc))}: {v.msg}" for v in error.violations[:3]]
+        more = len(error.violations) - len(shown)
+        return "; ".join(shown) + (f"; and {more} more" if more > 0 else "")
+    return error.detail or title_for(error.status)
+
+
+PRISM_NOT_FOUND = "https://stoplight.io/prism/errors#NOT_FOUND"
+MOCK_ERROR_HEADER = "X-Specmock-Error"
+
+
+def mock_own_error(error: MockError) -> MockResponse:
+    """A Prefer mistake answered as Prism answers it (problem+json, Prism's error type), and marked
+    as the mock's own (``X-Specmock-Error: prefer``) so nobody mistakes it for the API's answer."""
+    title = "The server cannot find the requested content" if error.status == 404 else title_for(error.status)
+    body = {
+        "type": PRISM_NOT_FOUND if error.status == 404 else "about:blank",
+        "title": title,
+        "status": error.status,
+        "detail": error.detail,
+        "specmock": "the mock's own error (a Prefer mistake), not an answer of the API",
+    }
+    headers = {MOCK_ERROR_HEADER: "prefer"}
+    return MockResponse(error.status, body, headers=headers, content_type=PROBLEM_JSON)
 
 
 RETRY_AFTER = "1"  # seconds: the store reconnects on its own, so a retry soon is worth it

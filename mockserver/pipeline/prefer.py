@@ -53,16 +53,16 @@ def _int(name: str, raw: str, low: int, high: int) -> int:
     try:
         value = int(raw)
     except ValueError:
-        raise MockError(400, f"Prefer {name}={raw!r} is not an integer") from None
+        raise MockError(400, f"Prefer {name}={raw!r} is not an integer", by_mock=True) from None
     if not low <= value <= high:
-        raise MockError(400, f"Prefer {name}={value} is outside {low}..{high}")
+        raise MockError(400, f"Prefer {name}={value} is outside {low}..{high}", by_mock=True)
     return value
 
 
 def _bool(name: str, raw: str) -> bool:
     lowered = raw.lower()
     if lowered not in ("true", "false"):
-        raise MockError(400, f"Prefer {name}={raw!r} must be true or false")
+        raise MockError(400, f"Prefer {name}={raw!r} must be true or false", by_mock=True)
     return lowered == "true"
 
 

@@ -90,7 +90,12 @@ class Responder:
             return MockResponse(200, None, content_type=None)
         if response is None:
             documented = ", ".join(map(str, op.documented_statuses())) or "none"
-            raise MockError(400, f"{op.label} does not document status {status}; documented: {documented}")
+            raise MockError(
+                404,
+                f"Requested status code {status} is not defined in the document: {op.label} documents"
+                f" {documented}",
+                by_mock=True,
+            )
         headers = self._headers(op, status, response.headers)
         chosen = pick_media(response.content, accept)
         if chosen is None:
@@ -126,7 +131,10 @@ class Responder:
             if prefs.example not in media.examples:
                 names = ", ".join(media.examples) or "none"
                 raise MockError(
-                    400, f"{op.label} {status} has no example {prefs.example!r}; examples: {names}"
+                    404,
+                    f"Response for exampleKey: {prefs.example} does not exist: {op.label} {status} has"
+                    f" examples {names}",
+                    by_mock=True,
                 )
             return media.examples[prefs.example]
         if prefs.dynamic is not True and media.examples:

@@ -161,6 +161,8 @@ class HostingBackend:
         self._sync()
 
     # -- credentials -----------------------------------------------------------------------
+    credential_hint = "tokens look like tok_… (any tok_ token is a user; --token registers others)"
+
     def role_for(self, credential: str) -> str | None:
         """A token registered with ``--token ROLE:TOKEN`` has its role; any other ``tok_…`` token is
         a ``user``; anything else is refused (401)."""

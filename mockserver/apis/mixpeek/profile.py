@@ -102,6 +102,7 @@ class MixpeekProfile:
 
 class MixpeekBackend:
     name = "mixpeek"
+    credential_hint = "Mixpeek API keys look like sk_… (any sk_ key is a user; --token registers others)"
 
     def __init__(self, spec: Spec, options: WorldOptions, clock: Clock) -> None:
         self.spec = spec
