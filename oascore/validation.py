@@ -6,6 +6,7 @@ and a pydantic-like type, so any API profile can render them in its own error sh
 
 from __future__ import annotations
 
+import copy
 import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -13,7 +14,16 @@ from typing import Any
 
 import jsonschema_rs
 
-from oascore.coerce import TYPE_WORDS, ParamReader, Unparsable, decode_form, decode_multipart, decode_xml
+from oascore.coerce import (
+    TYPE_WORDS,
+    ParamReader,
+    Unparsable,
+    decode_form,
+    decode_multipart,
+    decode_xml,
+    items_schema,
+    properties,
+)
 from oascore.model import Operation, Parameter, Spec
 
 
@@ -36,7 +46,60 @@ log = logging.getLogger("oascore")
 
 
 def compile_schema(spec: Spec, schema: Mapping[str, Any]) -> jsonschema_rs.Validator:
-    return jsonschema_rs.validator_for(spec.self_contained(schema), validate_formats=True)
+    contained = spec.self_contained(schema)
+    if _has_key(contained, "discriminator"):
+        contained = _by_discriminator(copy.deepcopy(contained))
+    return jsonschema_rs.validator_for(contained, validate_formats=True)
+
+
+def _has_key(node: Any, key: str) -> bool:
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, dict):
+            if key in current:
+                return True
+            stack.extend(v for v in current.values() if isinstance(v, (dict, list)))
+        elif isinstance(current, list):
+            stack.extend(v for v in current if isinstance(v, (dict, list)))
+    return False
+
+
+def _by_discriminator(node: Any) -> Any:
+    """``oneOf``/``anyOf`` with a ``discriminator`` chooses its branch by the property's value (what
+    the discriminator means), not by "exactly one branch matches" (overlapping branches), in place:
+    the property is required and one of the mapped values; the branch it names must hold."""
+    if isinstance(node, list):
+        for item in node:
+            _by_discriminator(item)
+        return node
+    if not isinstance(node, dict):
+        return node
+    for value in node.values():
+        _by_discriminator(value)
+    disc = node.get("discriminator")
+    key = "oneOf" if "oneOf" in node else "anyOf" if "anyOf" in node else None
+    if not isinstance(disc, dict) or key is None or not isinstance(disc.get("propertyName"), str):
+        return node
+    prop = disc["propertyName"]
+    branches = [b for b in node[key] if isinstance(b, dict)]
+    by_value: dict[str, Any] = {}
+    mapping: dict[str, Any] = disc["mapping"] if isinstance(disc.get("mapping"), dict) else {}
+    for value, ref in mapping.items():
+        by_value[str(value)] = {"$ref": ref} if isinstance(ref, str) and ref.startswith("#") else None
+    for branch in branches:
+        ref = branch.get("$ref")
+        if isinstance(ref, str) and ref not in mapping.values():
+            by_value.setdefault(ref.rsplit("/", 1)[-1], branch)
+    if not by_value or any(v is None for v in by_value.values()):
+        return node
+    node.pop(key)
+    node["allOf"] = [
+        *node.get("allOf", []),
+        {"required": [prop], "properties": {prop: {"enum": list(by_value)}}},
+        *({"if": {"properties": {prop: {"const": v}}}, "then": b} for v, b in by_value.items()),
+    ]
+    return node
 
 
 _ANYTHING = jsonschema_rs.validator_for({})
@@ -259,4 +322,21 @@ class RequestValidator:
         validator = self.body_validators.get(content_type)
         if validator is None:
             return []
-        return schema_violations(validator, payload, ("body",))
+        found = schema_violations(validator, payload, ("body",))
+        media = self.operation.body.content.get(content_type) if self.operation.body else None
+        if found and media is not None and media.schema is not None:
+            # readOnly properties are never required in a request (OAS: "required" applies to responses)
+            found = [v for v in found if v.type != "missing" or not self._read_only(media.schema, v.loc[1:])]
+        return found
+
+    def _read_only(self, schema: Any, path: tuple[str | int, ...]) -> bool:
+        node: Any = schema
+        for part in path:
+            if isinstance(part, int):
+                node = items_schema(self._spec, node)
+            else:
+                node = properties(self._spec, node).get(part)
+            if node is None:
+                return False
+        resolved = self._spec.resolve(node)
+        return isinstance(resolved, dict) and resolved.get("readOnly") is True

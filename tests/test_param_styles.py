@@ -181,3 +181,53 @@ def test_xml_bodies_are_coerced_and_validated() -> None:
     _, problems = validator.decoded_body("application/xml", b"<pet><done>AAA</done></pet>", "")
     assert {v.loc for v in problems} == {("body", "done"), ("body", "name")}
     assert validator.decoded_body("application/xml", b"<pet>", "")[1][0].type == "xml_invalid"
+
+
+def test_discriminator_picks_the_branch_by_value() -> None:
+    one = {"type": "object", "properties": {"kind": {"type": "string"}, "a": {"type": "string"}}}
+    two = {"type": "object", "properties": {"kind": {"type": "string"}, "b": {"type": "integer"}}}
+    doc = {
+        "openapi": "3.0.3",
+        "info": {"title": "T", "version": "1"},
+        "paths": {
+            "/x": {
+                "post": {
+                    "requestBody": {
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "oneOf": [
+                                        {"$ref": "#/components/schemas/One"},
+                                        {"$ref": "#/components/schemas/Two"},
+                                    ],
+                                    "discriminator": {
+                                        "propertyName": "kind",
+                                        "mapping": {"uno": "#/components/schemas/One"},
+                                    },
+                                }
+                            }
+                        }
+                    },
+                    "responses": {"200": {"description": "ok"}},
+                }
+            }
+        },
+        "components": {"schemas": {"One": one, "Two": two}},
+    }
+    spec = parse_spec(json.dumps(doc))
+    validator = RequestValidator(spec, spec.operations[0])
+    assert validator.body("application/json", {"kind": "uno"}) == []  # both shapes match: the value decides
+    assert validator.body("application/json", {"kind": "Two", "b": 1}) == []
+    assert validator.body("application/json", {"kind": "Two", "b": "x"}) != []
+    assert validator.body("application/json", {"kind": ""}) != []  # names no schema
+
+
+def test_read_only_properties_are_never_required_in_a_request() -> None:
+    schema = {
+        "type": "object",
+        "required": ["id", "name"],
+        "properties": {"id": {"type": "integer", "readOnly": True}, "name": {"type": "string"}},
+    }
+    validator = _body_validator("application/json", schema)
+    assert validator.body("application/json", {"name": "x"}) == []
+    assert [v.loc for v in validator.body("application/json", {"id": 1})] == [("body", "name")]

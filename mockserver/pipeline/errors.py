@@ -109,6 +109,60 @@ def unavailable(reason: object) -> MockError:
     )
 
 
+def _reason(error: MockError, message: str) -> str:
+    """The message with what was wrong, where: ``Validation failed: query.limit: Input should …``."""
+    if not error.violations:
+        return message
+    parts = [f"{'.'.join(map(str, v.loc))}: {v.msg}" for v in error.violations[:5]]
+    return f"{message}: " + "; ".join(parts)
+
+
+def _kinds(schema: Any) -> list[str]:
+    kind = schema.get("type") if isinstance(schema, Mapping) else None
+    return [kind] if isinstance(kind, str) else list(kind) if isinstance(kind, list) else []
+
+
+def _admits_text(schema: Any, text: str) -> bool:
+    if not isinstance(schema, Mapping) or "string" not in _kinds(schema) or "enum" in schema:
+        return False
+    if "pattern" in schema or "format" in schema:
+        return False
+    return len(text) <= int(schema.get("maxLength", len(text)))
+
+
+# words an error code for a status is likely to contain, most telling first
+_STATUS_WORDS = {
+    400: ("badrequest", "invalidrequest", "invalid", "validation", "bad"),
+    401: ("unauthorized", "unauthenticated", "authentication", "auth", "credential", "token"),
+    403: ("forbidden", "permission", "denied", "notallowed"),
+    404: ("notfound", "missing", "unknown", "nosuch"),
+    405: ("methodnotallowed", "notallowed", "method", "unsupported"),
+    406: ("notacceptable", "acceptable"),
+    409: ("conflict", "alreadyexists", "exists", "duplicate"),
+    413: ("toolarge", "payload", "size"),
+    415: ("unsupportedmedia", "mediatype", "unsupported"),
+    422: ("validation", "unprocessable", "invalid", "badrequest"),
+    429: ("ratelimit", "toomany", "throttl", "limit"),
+    500: ("internal", "servererror", "unexpected", "unknown"),
+    503: ("unavailable", "maintenance", "overloaded"),
+}
+
+
+def fitting_code(enum: list[Any], status: int, current: Any) -> Any:
+    """The enum value that names ``status`` best (``VALIDATION_ERROR`` for 422, ``NOT_FOUND`` for
+    404); ``current`` when none does."""
+    words = _STATUS_WORDS.get(status) or _STATUS_WORDS.get(status // 100 * 100, ())
+    texts = [(v, "".join(c for c in v.lower() if c.isalnum())) for v in enum if isinstance(v, str)]
+    for word in words:
+        for value, text in texts:
+            if word in text:
+                return value
+    for value, text in texts:
+        if str(status) in text:
+            return value
+    return current
+
+
 class Shape(Enum):
     FASTAPI = "fastapi"
     MESSAGE_ERRORS = "message-errors"
@@ -202,7 +256,9 @@ class ErrorRenderer:
                 schema = self._fallback.get(status) or self._fallback.get("*")
                 ctype = "application/json"
             shape = detect_shape(self.spec, schema)
-            self._cache[key] = (shape, schema, PROBLEM_JSON if shape is Shape.PROBLEM else ctype)
+            declared_json = response is not None and ctype in response.content and "json" in ctype
+            problem = shape is Shape.PROBLEM and not declared_json  # a declared `{}` accepts it as is
+            self._cache[key] = (shape, schema, PROBLEM_JSON if problem else ctype)
         return self._cache[key]
 
     def render(self, op: Operation | None, error: MockError) -> RenderedError:
@@ -244,16 +300,36 @@ class ErrorRenderer:
                     {**v.as_fastapi(), "pointer": "/" + "/".join(map(str, v.loc[1:]))}
                     for v in error.violations
                 ]
+        if schema and shape is not Shape.PROBLEM and isinstance(body, dict):
+            self._complete(schema, body, error)
         return RenderedError(error.status, body, ctype, dict(error.headers))
+
+    def _complete(self, schema: Mapping[str, Any], body: dict[str, Any], error: MockError) -> None:
+        """Every field the error schema requires, present (generated when the shape has no word
+        for it): a client's error type must be able to read the body."""
+        resolved = self.spec.resolve(schema)
+        required = [r for r in resolved.get("required") or [] if r not in body]
+        if not required:
+            return
+        filler = self.fakes.generate(schema, stable_seed("error", error.status), prefer_examples=True)
+        if isinstance(filler, dict):
+            for name in required:
+                if name in filler:
+                    body[name] = filler[name]
 
     def _declared(self, schema: Mapping[str, Any], error: MockError, message: str) -> Any:
         body = self.fakes.generate(schema, stable_seed("error", error.status, message), prefer_examples=True)
         if isinstance(body, dict):
             props = _props(self.spec, schema)
-            for name in ("message", "detail", "title", "error", "description"):
-                if name in body and (props.get(name) or {}).get("type") == "string":
-                    body[name] = message
-            for name in ("status", "code", "status_code"):
-                if name in body and (props.get(name) or {}).get("type") == "integer":
+            reason = _reason(error, message)
+            for name in ("message", "detail", "title", "error", "description", "error_description"):
+                if name in body and _admits_text(props.get(name), reason):
+                    body[name] = reason
+            for name in ("status", "code", "status_code", "statusCode"):
+                if name in body and "integer" in _kinds(props.get(name)):
                     body[name] = error.status
+            for name in ("code", "error_code", "errorCode", "type", "error", "reason", "status"):
+                enum = (props.get(name) or {}).get("enum")
+                if name in body and isinstance(enum, list) and any(isinstance(v, str) for v in enum):
+                    body[name] = fitting_code(enum, error.status, body[name])
         return body

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
+import xml.etree.ElementTree as ET
 from collections import OrderedDict
 from collections.abc import Mapping
 from typing import Any
@@ -22,7 +24,9 @@ from mockserver.pipeline.prefer import Preferences
 from mockserver.runtime import MockResponse
 from oascore import MediaType, Operation, Spec
 from oascore.fakes.generator import FakeData, stable_seed
-from oascore.validation import compile_schema
+from oascore.validation import compile_schema, operation_pointer
+
+log = logging.getLogger("mockserver")
 
 _CACHE_SIZE = 2048
 _STRING: dict[str, Any] = {"type": "string"}  # one object: fakes cache preparation by schema identity
@@ -36,6 +40,72 @@ def fingerprint(values: Mapping[str, Any], body: Any) -> str:
     except TypeError:  # an integer beyond 64 bits (orjson never calls ``default`` for those)
         blob = json.dumps([values, body], sort_keys=True, default=str).encode("utf-8", "surrogatepass")
     return hashlib.blake2b(blob, digest_size=12).hexdigest()
+
+
+_LIMITS = (
+    "limit",
+    "per_page",
+    "perPage",
+    "page_size",
+    "pageSize",
+    "max_results",
+    "maxResults",
+    "size",
+    "count",
+)
+_LIST_FIELDS = ("data", "items", "results", "records", "entries", "values", "list", "content")
+
+
+def _cut(items: list[Any], limit: Any) -> list[Any]:
+    return items[: max(int(limit), 0)] if isinstance(limit, int) and not isinstance(limit, bool) else items
+
+
+def _honour_limit(generated: Any, query: Mapping[str, Any]) -> Any:
+    """A list never longer than the ``limit`` (``per_page``…) the request asked for (the schema's
+    ``minItems`` is checked after: a document that forbids it keeps what was generated)."""
+    limit = next((query[name] for name in _LIMITS if name in query), None)
+    if limit is None:
+        return generated
+    if isinstance(generated, list):
+        return _cut(generated, limit)
+    if isinstance(generated, dict):
+        for name in _LIST_FIELDS:
+            if isinstance(generated.get(name), list):
+                return {**generated, name: _cut(generated[name], limit)}
+    return generated
+
+
+def encode_body(content_type: str, body: Any) -> bytes:
+    """Bytes for a response body: JSON for JSON media types; text as it is for ``text/*`` and any
+    other media type when the value is a string (an HTML page is not a JSON string); XML for XML."""
+    if "json" in content_type:
+        return dump_json(body)
+    if isinstance(body, str):
+        return body.encode()
+    if isinstance(body, bytes):
+        return bytes(body)
+    if content_type.endswith(("/xml", "+xml")):
+        return xml_bytes(body)
+    return dump_json(body)
+
+
+def xml_bytes(body: Any, root: str = "response") -> bytes:
+    """A JSON-like value as XML elements (objects: one child per field, lists: repeated ``item``)."""
+    element = ET.Element(root)
+
+    def fill(node: ET.Element, value: Any) -> None:
+        if isinstance(value, dict):
+            for key, sub in value.items():
+                fill(ET.SubElement(node, str(key) if str(key).isidentifier() else "field"), sub)
+        elif isinstance(value, list):
+            for sub in value:
+                fill(ET.SubElement(node, "item"), sub)
+        elif value is not None:
+            node.text = str(value).lower() if isinstance(value, bool) else str(value)
+
+    fill(element, body)
+    text: bytes = ET.tostring(element, encoding="utf-8", xml_declaration=True)
+    return text
 
 
 def default_status(op: Operation) -> int:
@@ -107,7 +177,7 @@ class Responder:
         key = (op.operation_id, status, ctype, prefs.example, dynamic, seed, request_key)
         raw = self._cache.get(key)
         if raw is None:
-            raw = dump_json(self._body(op, status, media, prefs, seed, request_key, values, body))
+            raw = encode_body(ctype, self._body(op, status, media, prefs, seed, request_key, values, body))
             self._remember(key, raw)
         return MockResponse(status, None, headers=headers, content_type=ctype, raw=raw)
 
@@ -138,7 +208,9 @@ class Responder:
                 )
             return media.examples[prefs.example]
         if prefs.dynamic is not True and media.examples:
-            return next(iter(media.examples.values()))
+            example = next(iter(media.examples.values()))
+            if self._example_fits(op, status, media, example):
+                return example
         if media.schema is None:
             return None
         if status >= 400:
@@ -151,6 +223,25 @@ class Responder:
         )
         return self._echo_request(op, status, media.schema, generated, values, body)
 
+    def _example_fits(self, op: Operation, status: int, media: MediaType, example: Any) -> bool:
+        """Whether the document's example is valid against its own schema (checked once each); one
+        that is not is never served (a client generated from the schema would fail on it)."""
+        if media.schema is None:
+            return True
+        key = (op.operation_id, str(status), f"example:{id(media)}")
+        if key not in self._echo:
+            validator = compile_schema(self.spec, media.schema)
+            fits = validator.is_valid(example)
+            self._echo[key] = None if fits else validator
+            if not fits:
+                log.warning(
+                    "%s: %s/responses/%s: the example breaks its own schema; generated values served instead",
+                    self.spec.source,
+                    operation_pointer(op),
+                    status,
+                )
+        return self._echo[key] is None
+
     def _echo_request(
         self,
         op: Operation,
@@ -160,9 +251,24 @@ class Responder:
         values: Mapping[str, Mapping[str, Any]],
         body: Any,
     ) -> Any:
-        if not isinstance(generated, dict) or not 200 <= status < 300:
+        if not 200 <= status < 300:
+            return generated
+        cut = _honour_limit(generated, values.get("query", {}))
+        if cut is not generated:
+            key = (op.operation_id, str(status), "whole")
+            if key not in self._echo:
+                self._echo[key] = compile_schema(self.spec, schema)
+            whole = self._echo[key]
+            generated = cut if whole is None or whole.is_valid(cut) else generated
+        if not isinstance(generated, dict):
             return generated
         asked: dict[str, Any] = dict(values.get("query", {}))
+        path_values = dict(values.get("path", {}))
+        if len(path_values) >= 1:
+            last = list(path_values.items())[-1]
+            if last[0].lower().endswith("id") and "id" not in path_values:
+                path_values["id"] = last[1]  # GET /pets/{petId} -> "id" of the pet
+        asked.update(path_values)
         if isinstance(body, dict):
             asked.update({k: v for k, v in body.items() if isinstance(v, (int, float, str, bool))})
         props = self.spec.resolve(schema).get("properties") or {}

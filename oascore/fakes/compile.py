@@ -56,6 +56,10 @@ _PY_TYPES: dict[str, Callable[[Any], bool]] = {
 }
 
 
+def _write_only(schema: Any) -> bool:
+    return isinstance(schema, dict) and schema.get("writeOnly") is True
+
+
 class Compiler:
     def __init__(self, spec: Spec) -> None:
         self.spec = spec
@@ -261,6 +265,8 @@ class Compiler:
         props: list[tuple[str, Node, bool]] = []
         declared = s.get("properties") or {}
         for key in [*declared, *(r for r in required if r not in declared)]:
+            if key in declared and key not in required and _write_only(self.spec.resolve(declared[key])):
+                continue  # writeOnly: sent in requests, never served (the fakes make responses)
             schemas = [sub for regex, sub in patterns if regex.matches(key)]
             if key in declared:
                 schemas.insert(0, declared[key])

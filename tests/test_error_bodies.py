@@ -1,0 +1,68 @@
+"""Error bodies in the document's own error schema: every required field, an enum code that fits
+the status, the reason in the message, the operation's documented ``default`` response."""
+
+from __future__ import annotations
+
+import json
+
+import httpx
+
+from mockserver.app import create_app
+from mockserver.config import Config
+from mockserver.pipeline.errors import fitting_code
+from mockserver.testing import run_server
+
+ERROR = {
+    "type": "object",
+    "required": ["code", "message", "documentation_url"],
+    "properties": {
+        "code": {"type": "string", "enum": ["RATE_LIMITED", "CONFLICT", "NOT_FOUND", "VALIDATION_ERROR"]},
+        "message": {"type": "string"},
+        "documentation_url": {"type": "string"},
+    },
+}
+DOC = {
+    "openapi": "3.0.3",
+    "info": {"title": "Errors", "version": "1"},
+    "paths": {
+        "/pets": {
+            "get": {
+                "parameters": [
+                    {"name": "limit", "in": "query", "schema": {"type": "integer", "format": "int32"}}
+                ],
+                "responses": {
+                    "200": {
+                        "description": "ok",
+                        "content": {"application/json": {"schema": {"type": "array"}}},
+                    },
+                    "default": {
+                        "description": "error",
+                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+                    },
+                },
+            }
+        }
+    },
+    "components": {"schemas": {"Error": ERROR}},
+}
+
+
+def test_fitting_code_names_the_status() -> None:
+    codes = ["RATE_LIMITED", "CONFLICT", "NOT_FOUND", "VALIDATION_ERROR"]
+    assert fitting_code(codes, 422, "RATE_LIMITED") == "VALIDATION_ERROR"
+    assert fitting_code(codes, 404, "CONFLICT") == "NOT_FOUND"
+    assert fitting_code(codes, 429, "CONFLICT") == "RATE_LIMITED"
+    assert fitting_code(["A", "B"], 405, "B") == "B"
+
+
+def test_default_response_shapes_a_validation_error_with_its_reason(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "errors.json"
+    path.write_text(json.dumps(DOC))
+    with run_server(create_app(Config(specs=[str(path)], port=0))) as url:
+        answer = httpx.get(f"{url}/pets", params={"limit": 2**31})
+    assert answer.status_code == 422
+    assert answer.headers["content-type"] == "application/json"
+    body = answer.json()
+    assert set(body) >= {"code", "message", "documentation_url"}
+    assert body["code"] == "VALIDATION_ERROR"
+    assert "query.limit" in body["message"] and "less than or equal" in body["message"]
