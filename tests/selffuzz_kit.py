@@ -4,10 +4,12 @@ Shared by ``tests/test_selffuzz.py`` (a short campaign in CI) and ``bench/selffu
 2,000 cases per bundled spec). The command is what a user types:
 ``python -m schemathesis.cli run SPEC --url URL --checks all`` with every phase, plus the
 credential the API accepts, a seed, and no example database (nothing is written to the checkout).
+With ``config`` (:func:`write_config`), a ``schemathesis.toml`` pins parameters to existing data.
 """
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -59,13 +61,60 @@ def parse_summary(stdout: str) -> Summary | None:
     return Summary(generated=int(found.group(1)), counts=counts)
 
 
+def write_config(directory: Path, parameters: dict[str, str]) -> Path:
+    """A ``schemathesis.toml`` whose ``[parameters]`` table pins these values (``"header.X"``,
+    ``"path.y"`` …), so generated requests reach data that exists."""
+    lines = [
+        "[parameters]",
+        *(f"{json.dumps(name)} = {json.dumps(value)}" for name, value in parameters.items()),
+    ]
+    path = directory / "schemathesis.toml"
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+_SCENARIOS = re.compile(r"Stateful \(in [^)]*\)\s+Scenarios:\s+(\d+)")
+_LINKS = re.compile(r"API Links:\s+(\d+) covered / (\d+) selected")
+
+
+@dataclass(frozen=True)
+class Stateful:
+    """What schemathesis's stateful phase reports: scenarios run and API links covered."""
+
+    scenarios: int
+    links_followed: int
+    links: int
+
+    @property
+    def ran(self) -> bool:
+        return self.scenarios > 0
+
+
+def stateful_report(stdout: str) -> Stateful:
+    """The stateful phase's figures; zeros when it did not run (no links: "not applicable")."""
+    scenarios = _SCENARIOS.search(stdout)
+    links = _LINKS.search(stdout)
+    return Stateful(
+        int(scenarios.group(1)) if scenarios else 0,
+        int(links.group(1)) if links else 0,
+        int(links.group(2)) if links else 0,
+    )
+
+
 def schemathesis_command(
-    spec: Path, url: str, *, max_examples: int, seed: int = 1, workers: int = 1
+    spec: Path,
+    url: str,
+    *,
+    max_examples: int,
+    seed: int = 1,
+    workers: int = 1,
+    config: Path | None = None,
 ) -> list[str]:
     return [
         sys.executable,
         "-m",
         "schemathesis.cli",
+        *(["--config-file", str(config)] if config else []),
         "run",
         str(spec),
         "--url",
@@ -89,7 +138,16 @@ def schemathesis_command(
 
 
 def schemathesis_run(
-    spec: Path, url: str, *, max_examples: int, seed: int = 1, workers: int = 1, timeout: float = 600
+    spec: Path,
+    url: str,
+    *,
+    max_examples: int,
+    seed: int = 1,
+    workers: int = 1,
+    timeout: float = 600,
+    config: Path | None = None,
 ) -> subprocess.CompletedProcess[str]:
-    command = schemathesis_command(spec, url, max_examples=max_examples, seed=seed, workers=workers)
+    command = schemathesis_command(
+        spec, url, max_examples=max_examples, seed=seed, workers=workers, config=config
+    )
     return subprocess.run(command, capture_output=True, text=True, timeout=timeout, cwd=ROOT)

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -156,20 +158,35 @@ def test_every_documented_error_in_the_declared_shape(spec: Spec, client: httpx.
     assert not failures, f"{len(failures)} problems:\n" + "\n".join(failures[:40])
 
 
-def test_word_pools_are_the_ones_faker_draws() -> None:
-    """oascore.fakes.words keeps Faker's en_US draws so the server need not import Faker; the
-    pools a server uses must be exactly what Faker draws (with another Faker version installed,
-    they are drawn afresh, so this holds too)."""
-    from oascore.fakes.text import POOL_NAMES, Pools, _snapshot
-    from oascore.fakes.words import FAKER_VERSION, draw_pools
+def test_word_pools_are_the_stored_ones_whatever_faker_is_installed() -> None:
+    """Same seed, same bytes on every install: the word pools are always the lists stored in
+    oascore.fakes.words (drawn once from Faker ``FAKER_VERSION``), never a fresh draw from the
+    installed Faker, whose other versions draw other words."""
+    from oascore.fakes import words
+    from oascore.fakes.text import POOL_NAMES, Pools
 
-    drawn = draw_pools("en_US")
+    stored = words.POOLS["en_US"]
     pools = Pools("en_US")
-    assert {name: getattr(pools, name) for name in POOL_NAMES} == drawn
-    assert all(len(values) > 50 for values in drawn.values())
-    snapshot = _snapshot("en_US")
-    if snapshot is None:  # the server draws afresh (correct, but it imports Faker again to do it)
-        pytest.skip(f"Faker is not {FAKER_VERSION}: regenerate with python -m oascore.fakes.words")
-    assert {name: tuple(values) for name, values in snapshot.items()} == {
-        name: tuple(values) for name, values in drawn.items()
-    }
+    assert {name: getattr(pools, name) for name in POOL_NAMES} == stored
+    for name, values in stored.items():
+        assert len(values) > 50 and len(set(values)) == len(values), name
+    # the module is exactly what its generator writes for these lists (nobody edited it by hand)
+    source = Path(words.__file__).read_text(encoding="utf-8")
+    assert words.render(words.FAKER_VERSION, words.POOLS) == source
+    with pytest.raises(ValueError, match=r"python -m oascore.fakes.words xx_XX"):
+        Pools("xx_XX")
+
+
+def test_serving_fake_data_never_imports_faker() -> None:
+    code = (
+        "import sys\n"
+        "from oascore import load_spec\n"
+        "from oascore.fakes.generator import FakeData\n"
+        "fakes = FakeData(load_spec('spec/mixpeek.yaml'))\n"
+        "names = ('first_name', 'description', 'company', 'city', 'country')\n"
+        "schema = {'type': 'object', 'properties': {n: {'type': 'string'} for n in names}}\n"
+        "print(fakes.generate(schema, 7))\n"
+        "assert 'faker' not in sys.modules, 'faker imported'\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert done.returncode == 0, done.stderr

@@ -4,7 +4,7 @@
 :class:`Hint`: a text maker, a preferred integer or number range, or an implied string format.
 Hints are suggestions; the generator checks every hinted value against the schema and falls back to
 its plain generator when the hint does not fit. Text is drawn from :class:`Pools`, word lists taken
-once from Faker for the locale, so that making a value costs a few ``random`` calls.
+once from Faker for the locale and stored, so that making a value costs a few ``random`` calls.
 """
 
 from __future__ import annotations
@@ -28,37 +28,26 @@ T = TypeVar("T")
 POOL_NAMES = ("first", "last", "words", "companies", "cities", "countries")
 
 
-def _snapshot(locale: str) -> dict[str, tuple[str, ...]] | None:
-    """The lists :mod:`oascore.fakes.words` holds for ``locale``, if it holds them for the
-    installed Faker's version (another version may draw other words: then draw them)."""
-
-    lists = words.POOLS.get(locale)
-    if lists is None:
-        return None
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        installed = version("faker")
-    except PackageNotFoundError:
-        return None
-    return lists if installed == words.FAKER_VERSION else None
-
-
 class Pools:
-    """Word lists drawn once from a Faker seeded with 0, so every process gets the same ones.
+    """The word lists of a locale, as stored in :mod:`oascore.fakes.words`.
 
-    :func:`pools_for` builds one ``Pools`` per locale per process, on first use. Measured: Faker's
-    import took 70-190 ms (it lists every locale directory) and drawing the lists 50-100 ms, all of
-    it in the first generated response of a server (or, before, in every start-up, once per
-    spec). The en_US lists Faker draws are kept in :mod:`oascore.fakes.words`, for the Faker
-    version they were drawn with; with that version installed Faker is not imported at all and
-    the first response of a 500-operation spec fell from ~150 ms to ~20 ms. The lists are the
-    same either way (``tests/test_generated_spec.py`` compares them with a fresh draw).
+    The lists were drawn once from a Faker seeded with 0 and are stored, and the stored lists are
+    used whatever Faker is installed (or none): the same seed gives the same bytes on every
+    install. Another Faker version draws other words (40.54.0 and 40.63.0 differ), so drawing at
+    run time would tie the world to the installed Faker. Faker is needed only to regenerate the
+    lists (``python -m oascore.fakes.words``). Loading them costs nothing: before they were
+    stored, Faker's import took 70-190 ms and drawing 50-100 ms in a server's first response.
     """
 
     def __init__(self, locale: str = "en_US") -> None:
+        lists = words.POOLS.get(locale)
+        if lists is None:
+            stored = ", ".join(sorted(words.POOLS))
+            raise ValueError(
+                f"no stored word pools for locale {locale!r} (stored: {stored}); "
+                f"add them with: python -m oascore.fakes.words {locale}"
+            )
         self.locale = locale
-        lists = _snapshot(locale) or words.draw_pools(locale)
         self.first = lists["first"]
         self.last = lists["last"]
         self.words = lists["words"]

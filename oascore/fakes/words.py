@@ -1,9 +1,9 @@
-"""The en_US word pools of :class:`oascore.fakes.text.Pools`, as Faker 40.54.0 draws them.
+"""The en_US word pools of :class:`oascore.fakes.text.Pools`, as Faker 40.54.0 drew them.
 
-Generated, do not edit: ``python -m oascore.fakes.words`` rewrites this file from the installed
-Faker (:func:`draw_pools`). Kept so that serving fake data need not import
-Faker (70-190 ms) and draw from it (50-100 ms); used only while the installed Faker is
-``FAKER_VERSION``, so the lists are always the ones that Faker would draw.
+Generated, do not edit: ``python -m oascore.fakes.words [LOCALE ...]`` rewrites this file from the
+installed Faker (:func:`draw_pools`). These stored lists are what every install uses, whatever
+Faker is installed (or none): fake data depends on the seed only. ``FAKER_VERSION`` records which
+Faker drew them; regenerating with another version changes the words, and so every seeded answer.
 """
 
 from __future__ import annotations
@@ -279,7 +279,9 @@ def _distinct(values: Iterable[object]) -> tuple[str, ...]:
 
 
 if __name__ == "__main__":
+    import sys
     from importlib.metadata import version as installed
 
-    current = installed("faker")
-    Path(__file__).write_text(render(current, {loc: draw_pools(loc) for loc in POOLS}), encoding="utf-8")
+    locales = sys.argv[1:] or list(POOLS)
+    pools = {loc: draw_pools(loc) for loc in dict.fromkeys([*POOLS, *locales])}
+    Path(__file__).write_text(render(installed("faker"), pools), encoding="utf-8")

@@ -29,6 +29,7 @@ from mockserver.store import Store
 Doc = dict[str, Any]
 DEFAULT_PAGE_SIZE = 10
 MAX_PAGE_SIZE = 1000
+LAST_INSTANT = 253_402_300_799  # 9999-12-31T23:59:59Z: a longer ttl_seconds never expires in practice
 DEFAULT_INCLUDE = {"collections": True, "retrievers": True, "taxonomies": False}
 
 
@@ -181,7 +182,7 @@ class Namespaces:
                 "task_id": uuid_like(self.seed, "clone-task", seq),
                 "requested_at": now,
                 "ready_at": now + self.clone_seconds,
-                "expires_at": None if ttl_seconds is None else now + ttl_seconds,
+                "expires_at": None if ttl_seconds is None else min(now + ttl_seconds, LAST_INSTANT),
                 "include_resources": inc,
                 "cloned_resources": {
                     "collections": len(user_copies),
