@@ -88,6 +88,10 @@ def run(config: Config) -> int:
         print(f"  {served.name} ({served.spec.source}, {stateful})")
         for label in served.operations:
             print(f"    {label}")
+    if config.proxy:
+        print(f"  proxy: API requests go to {config.proxy}; drift at /_mock/findings", flush=True)
+    if config.fixtures:
+        print(f"  fixtures: recorded answers from {config.fixtures} first", flush=True)
     print("  control plane: /_mock/ (GET /_mock lists it)", flush=True)
     if config.workers > 1:
         os.environ[ENV_VAR] = config.to_env()

@@ -4,12 +4,13 @@ drift (``oascore.drift.exchange``) against closed response schemas, compiled onc
 from __future__ import annotations
 
 import gzip
-import json
 import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs
+
+import orjson
 
 from mockserver.catalog import Catalog, CompiledOperation
 from oascore import Spec, spec_from_document
@@ -66,7 +67,7 @@ class SpecCheck:
             ctype = headers.get("content-type", "").split(";", 1)[0].strip().lower()
             if "json" in ctype:
                 try:
-                    payload = json.loads(body)
+                    payload = orjson.loads(body)
                 except ValueError:
                     payload = None
                 else:

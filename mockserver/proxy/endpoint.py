@@ -78,6 +78,7 @@ class ProxyEndpoint:
                 request.method, request.target, request.headers, self._body(request, receive)
             )
         except UpstreamError as exc:
+            log.warning("proxy: %s %s: %s (%d)", request.method, request.path, exc.reason, exc.status)
             if self.config.proxy_fallback and located.compiled is not None:
                 await self._from_mock(scope, request, send, f"upstream unreachable: {exc.reason}")
                 return
@@ -92,7 +93,8 @@ class ProxyEndpoint:
             status, findings = await self._relay(answer, request, located, sent, send)
         finally:
             await answer.close()
-        self._journal(request, located, status, started, "upstream", [str(f) for f in findings])
+        lines = [str(f) for f in findings] if located.compiled else ["operation not in the spec"]
+        self._journal(request, located, status, started, "upstream", lines)
 
     async def _read(self, scope: Scope, receive: Receive) -> _Request:
         headers = [(k.decode("latin-1").lower(), v.decode("latin-1")) for k, v in scope.get("headers", [])]

@@ -7,6 +7,7 @@ Bodies stream both ways: the request body reaches the upstream as an iterator of
 
 from __future__ import annotations
 
+import logging
 import ssl
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -14,6 +15,8 @@ from dataclasses import dataclass
 import httpx
 
 from mockserver.proxy.headers import VIA, end_to_end
+
+logging.getLogger("httpx").setLevel(logging.WARNING)  # one INFO line per forwarded request otherwise
 
 
 class UpstreamError(Exception):
