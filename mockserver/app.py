@@ -23,6 +23,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from mockserver.catalog import Catalog, load_catalog
 from mockserver.config import Config
 from mockserver.control.access import AdminGate
+from mockserver.control.crosssite import CrossSiteGuard
 from mockserver.control.dashboard import ENDPOINTS as DASHBOARD_ENDPOINTS
 from mockserver.control.dashboard import dashboard_routes
 from mockserver.control.journal import Journal
@@ -105,15 +106,19 @@ class MockApp(Starlette):
         api: ASGIApp = self.front or self.endpoint
         if config.cors:
             api = CrossOrigin(api)
+        # the --host it binds is a name it answers to as well (unless that is "every address")
+        hosts = frozenset([*config.allowed_hosts, config.host])
+        guard = Middleware(CrossSiteGuard, allowed_hosts=hosts)
         routes: list[BaseRoute] = []
         if self.catalog.router.match("GET", "/") is None:
             routes.append(Route("/", self._index, methods=["GET"]))
         routes += [
-            Route("/_mock", listing(DASHBOARD_ENDPOINTS), methods=["GET"]),
+            Route("/_mock", listing(DASHBOARD_ENDPOINTS), methods=["GET"], middleware=[guard]),
             Mount(
                 "/_mock",
-                routes=control_routes(self.control) + dashboard_routes(config.reports),
-                middleware=[Middleware(AdminGate, admin_token=config.admin_token)],
+                routes=control_routes(self.control, offload=config.external_state())
+                + dashboard_routes(config.reports),
+                middleware=[guard, Middleware(AdminGate, admin_token=config.admin_token)],
                 max_body_size=config.max_body,
             ),
             Mount("", app=api),

@@ -80,6 +80,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _limit_flags(parser)
     _proxy_flags(parser)
+    parser.add_argument(
+        "--allowed-host",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="a Host name the control plane answers besides localhost and IP addresses (repeatable)",
+    )
     return parser
 
 
@@ -132,12 +139,15 @@ def _check_proxy(parser: argparse.ArgumentParser, args: argparse.Namespace) -> N
 
 
 # (flag, type, help): the connection limits; each default is Config's (mockserver.connection)
+MAX_DEPTH = 200
 _LIMITS = [
     ("--max-header-bytes", int, "request line + headers, in bytes; 431 above"),
     ("--max-headers", int, "header fields a request may carry; 431 above"),
     ("--header-timeout", float, "seconds for a request's head to arrive; 408 after"),
     ("--body-timeout", float, "seconds for a request's body to arrive once its head has; 408 after"),
     ("--max-connections", int, "open connections; a request on one beyond them gets 503"),
+    ("--max-depth", int, "objects and arrays nested in a JSON body; 422 deeper"),
+    ("--max-import", int, "bytes of a PUT /_mock/state (its own limit, not --max-body's); 413 above"),
 ]
 
 
@@ -167,6 +177,8 @@ def parse_config(argv: Sequence[str] | None = None) -> Config:
     elif args.reseed:
         build_parser().error("--reseed goes with --state-url")
     _check_proxy(build_parser(), args)
+    if args.max_depth > MAX_DEPTH:  # the validators recurse: ~250 levels is where they give up
+        build_parser().error(f"--max-depth must be at most {MAX_DEPTH}")
     limits = {flag.removeprefix("--").replace("-", "_") for flag, _, _ in _LIMITS}
     for name in sorted(limits):
         if getattr(args, name) <= 0:
@@ -197,6 +209,7 @@ def parse_config(argv: Sequence[str] | None = None) -> Config:
         redact=list(args.redact),
         record_max_body=args.record_max_body,
         fixtures=args.fixtures,
+        allowed_hosts=list(args.allowed_host),
         **{name: getattr(args, name) for name in limits},
     )
 

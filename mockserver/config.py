@@ -12,6 +12,7 @@ from typing import Any
 DEFAULT_MAX_BODY = 1024 * 1024
 MAX_WORLD_SIZE = 5_000_000  # --world-size, and the world_size an import may ask for
 DEFAULT_MAX_CLONES = 2_000  # ~40 KiB of memory each
+DEFAULT_MAX_IMPORT = 128 * 1024 * 1024  # PUT /_mock/state: an export at the clone bound is ~20 MiB
 ENV_VAR = "SPECMOCK_CONFIG"
 
 
@@ -42,6 +43,9 @@ class Config:
     admin_token: str | None = None
     clone_seconds: float = 3.0
     max_clones: int = DEFAULT_MAX_CLONES
+    max_import: int = DEFAULT_MAX_IMPORT
+    max_depth: int = 64  # objects and arrays nested in a JSON body (jsonio.DEFAULT_MAX_DEPTH)
+    allowed_hosts: list[str] = field(default_factory=list)  # Host names the control plane answers
     workers: int = 1
     journal_size: int = 1000
     reports: str | None = None  # a directory of contract reports the dashboard lists
@@ -65,6 +69,11 @@ class Config:
     def spec_paths(self) -> list[str | Path]:
         """What to serve: files or http(s) URLs as given (a URL is no ``Path``), else the bundled specs."""
         return list(self.specs) if self.specs else list(bundled_spec_paths())
+
+    def external_state(self) -> bool:
+        """State in a file or a database: a store call may wait (a lock, the network), so it runs
+        on a worker thread, never on the event loop."""
+        return self.state_file is not None or self.state_url is not None
 
     def to_env(self) -> str:
         return json.dumps(asdict(self))

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs
 
+from starlette.concurrency import run_in_threadpool
+
 from mockserver.catalog import Catalog, CompiledOperation, ServedSpec
 from mockserver.config import Config
 from mockserver.control.journal import Bodies, Journal
@@ -215,6 +217,8 @@ class SpecEndpoint:
                 principal=principal,
                 seed=self.config.seed if prefs.seed is None else prefs.seed,
             )
+            if self.config.external_state():  # a store call may wait: never on the event loop
+                return await run_in_threadpool(compiled.handler, request)
             return compiled.handler(request)
         return served.responder.respond(op, prefs, values, body, incoming.headers.get("accept", ""))
 
@@ -265,7 +269,7 @@ class SpecEndpoint:
         if "json" not in media_key and media_key != "*/*":
             return raw.decode("utf-8", errors="replace")
         try:
-            payload = parse_json(raw)
+            payload = parse_json(raw, self.config.max_depth)
         except ValueError as exc:
             violations.append(Violation(("body", 0), str(exc), "json_invalid"))
             return None

@@ -78,6 +78,11 @@ class ApiBackend(Protocol):
         """The whole state as JSON-able data; ``import_state(export_state())`` is a no-op."""
         ...
 
+    def check_state(self, data: Mapping[str, Any]) -> None:
+        """Raise ``ValueError`` naming the first offending path unless ``import_state`` accepts
+        ``data``; changes nothing (an import is checked whole before any API applies its part)."""
+        ...
+
     def import_state(self, data: Mapping[str, Any]) -> None:
         """Replace the whole state; raises ``ValueError`` with a readable message on bad data."""
         ...

@@ -158,3 +158,9 @@ def test_limit_flags_map_to_config_and_must_be_positive() -> None:
             parse_config([flag, "0"])
     with pytest.raises(SystemExit):
         parse_config(["--world-size", "5000001"])
+    with pytest.raises(SystemExit):
+        parse_config(["--max-depth", "201"])
+    flags = parse_config(
+        ["--max-depth", "200", "--max-import", "5", "--allowed-host", "a.test", "--allowed-host", "b"]
+    )
+    assert (flags.max_depth, flags.max_import, flags.allowed_hosts) == (200, 5, ["a.test", "b"])

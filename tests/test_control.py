@@ -16,6 +16,7 @@ from mockserver.testing import run_server
 from tests.conftest import API_TOKEN, BEARER
 
 LIST = "/v1/namespaces/migrations/list"
+JSON_TYPE = {"Content-Type": "application/json"}  # what the control plane takes (crosssite.py)
 CLONE = "/v1/namespaces/{}/clone"
 
 
@@ -61,7 +62,7 @@ def test_export_import_round_trip_and_reset(mock: httpx.Client) -> None:
 )
 def test_bad_imports_are_refused_and_change_nothing(mock: httpx.Client, body: bytes) -> None:
     before = mock.get("/_mock/state").json()
-    response = mock.put("/_mock/state", content=body)
+    response = mock.put("/_mock/state", content=body, headers=JSON_TYPE)
     assert response.status_code in (400, 422)
     assert response.json()["detail"]
     assert mock.get("/_mock/state").json() == before
@@ -162,7 +163,11 @@ def test_sessions_steer_clients_that_cannot_send_headers(mock: httpx.Client) -> 
 
 def _asgi_get(app: MockApp, path: str, client: str, headers: dict[str, str] | None = None) -> int:
     """One request in process, from a client address of our choosing."""
-    return TestClient(app, client=(client, 40000)).get(path, headers=headers).status_code
+    return (
+        TestClient(app, base_url="http://127.0.0.1", client=(client, 40000))
+        .get(path, headers=headers)
+        .status_code
+    )
 
 
 def test_control_plane_answers_loopback_only_unless_admin_token() -> None:
@@ -180,7 +185,7 @@ def test_control_plane_answers_loopback_only_unless_admin_token() -> None:
 
 
 def test_control_errors_are_problem_json(mock: httpx.Client) -> None:
-    response = mock.put("/_mock/state", content=b"{")
+    response = mock.put("/_mock/state", content=b"{", headers=JSON_TYPE)
     assert response.status_code == 400
     problem = orjson.loads(response.content)
     assert problem["status"] == 400 and problem["title"] == "Bad request"
@@ -194,7 +199,7 @@ def test_a_failing_control_endpoint_answers_problem_json(caplog: pytest.LogCaptu
         raise RuntimeError("boom")
 
     backend.export_state = broken  # type: ignore[method-assign]
-    response = TestClient(app, client=("127.0.0.1", 50000)).get("/_mock/state")
+    response = TestClient(app, base_url="http://127.0.0.1", client=("127.0.0.1", 50000)).get("/_mock/state")
     assert response.status_code == 500
     assert response.headers["content-type"] == "application/problem+json"
     assert response.json()["status"] == 500

@@ -331,3 +331,17 @@ def test_body_limit_is_on_by_default(client: httpx.Client) -> None:
     assert just_over.status_code == 400 and "limit" in just_over.json()["error"]["message"]
     chunked = client.post(LIST[1], headers=JSON, content=iter([b" " * 65536] * 17))  # no Content-Length
     assert chunked.status_code == 400 and "limit" in chunked.json()["error"]["message"]
+
+
+def test_the_nesting_limit_is_checked_before_validation_and_is_a_flag() -> None:
+    leaf: object = {"field": "collection_name", "operator": "eq", "value": "x"}
+    for _ in range(40):  # 82 levels of JSON: over the default 64
+        leaf = {"AND": [leaf]}
+    scoped = {**JSON, "X-Namespace": NAMESPACE}
+    with run_server(create_app(Config())) as url:
+        refused = httpx.post(url + "/v1/collections/list", headers=scoped, json={"filters": leaf})
+    assert refused.status_code == 422 and "deeper than 64 levels" in refused.json()["detail"][0]["msg"]
+    with run_server(create_app(Config(max_depth=100))) as url:
+        served = httpx.post(url + "/v1/collections/list", headers=scoped, json={"filters": leaf})
+    assert served.status_code in (200, 422), served.text  # the validator's own answer now
+    assert "deeper than" not in served.text

@@ -19,6 +19,7 @@ from mockserver.testing import run_server
 from tests.conftest import BEARER
 
 MIXPEEK, HOSTING = "Mixpeek API", "Hosting API"
+JSON_TYPE = {"Content-Type": "application/json"}  # what the control plane takes (crosssite.py)
 CLONE = "/v1/namespaces/{}/clone"
 LIST = "/v1/namespaces/migrations/list"
 SOURCE = "real_estate_listings_prod"  # a namespace of the seed-0 world
@@ -76,7 +77,9 @@ def test_a_hostile_import_is_a_422_naming_the_first_offending_path(
     before = mock.get("/_mock/state").json()
     state = orjson.loads(orjson.dumps(before))
     change(state)
-    response = mock.put("/_mock/state", content=json.dumps(state).encode())  # orjson stops at 255 deep
+    response = mock.put(
+        "/_mock/state", content=json.dumps(state).encode(), headers=JSON_TYPE
+    )  # orjson stops at 255 deep
     assert response.status_code == 422, response.text
     assert where in response.json()["detail"], response.json()
     assert mock.get("/_mock/state").json() == before  # nothing applied, no API half-imported
@@ -89,7 +92,7 @@ def test_a_refused_world_size_is_not_committed_to_the_state_file(tmp_path: Path)
     with run_server(create_app(Config(state_file=state_file))) as url:
         state = httpx.get(url + "/_mock/state").json()
         state["apis"][MIXPEEK]["world_size"] = 10**12
-        refused = httpx.put(url + "/_mock/state", content=orjson.dumps(state), timeout=30)
+        refused = httpx.put(url + "/_mock/state", content=orjson.dumps(state), headers=JSON_TYPE, timeout=30)
         assert refused.status_code == 422, refused.text
     with run_server(create_app(Config(state_file=state_file))) as url:  # the file still starts
         exported = httpx.get(url + "/_mock/state").json()["apis"][MIXPEEK]
@@ -124,10 +127,35 @@ def test_an_import_holding_more_clones_than_the_bound_is_refused(mock: httpx.Cli
     namespaces = state["apis"][MIXPEEK]["namespaces"]
     extra = {**namespaces[-1], "namespace_id": "ns_extra", "namespace_name": "extra"}
     namespaces.append(extra)
-    response = mock.put("/_mock/state", content=orjson.dumps(state))
+    response = mock.put("/_mock/state", content=orjson.dumps(state), headers=JSON_TYPE)
     assert response.status_code == 422, response.text
     assert "clone 4" in response.json()["detail"] and "limit is 3" in response.json()["detail"]
     namespaces.pop()
-    assert mock.put("/_mock/state", content=orjson.dumps(state)).status_code == 200  # at the bound: fine
+    assert (
+        mock.put("/_mock/state", content=orjson.dumps(state), headers=JSON_TYPE).status_code == 200
+    )  # at the bound: fine
     again = mock.post(CLONE.format(SOURCE), headers=BEARER, json={"namespace_name": "c9"})
     assert again.status_code == 409  # imported clones count towards the bound
+
+
+def test_an_export_above_the_api_body_limit_imports_back() -> None:
+    """PUT /_mock/state has its own limit (--max-import), far above --max-body's 1 MiB."""
+    with run_server(create_app(Config())) as url, httpx.Client(base_url=url, timeout=60) as mock:
+        for i in range(150):  # ~10 KB of export each
+            made = mock.post(CLONE.format(SOURCE), headers=BEARER, json={"namespace_name": f"big_{i}"})
+            assert made.status_code == 200
+        exported = mock.get("/_mock/state")
+        assert exported.status_code == 200 and len(exported.content) > Config().max_body
+        assert mock.post("/_mock/reset").status_code == 200
+        imported = mock.put("/_mock/state", content=exported.content, headers=JSON_TYPE)
+        assert imported.status_code == 200, imported.text[:300]
+        assert mock.get("/_mock/state").content == exported.content
+
+
+def test_an_import_above_its_own_limit_is_a_413_naming_the_flag() -> None:
+    with run_server(create_app(Config(max_import=100_000))) as url:
+        state = httpx.get(url + "/_mock/state").content
+        assert len(state) > 100_000
+        refused = httpx.put(url + "/_mock/state", content=state, headers=JSON_TYPE, timeout=30)
+    assert refused.status_code == 413
+    assert "--max-import" in refused.json()["detail"]

@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from mockserver.config import Config
 from mockserver.jsonio import DEFAULT_MAX_DEPTH, TooDeep, dump_json, parse_json
 
 
@@ -73,3 +74,7 @@ def test_any_depth_past_the_limit_is_the_same_readable_error(depth: int) -> None
 def test_wide_documents_are_not_deep() -> None:
     wide = b"[" + b",".join([b'{"a": [1]}'] * 10_000) + b"]"
     assert len(parse_json(wide)) == 10_000
+
+
+def test_the_server_default_is_this_module_s() -> None:
+    assert Config().max_depth == DEFAULT_MAX_DEPTH

@@ -12,15 +12,22 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
+import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import httpx
 import pytest
 
+from mockserver.app import create_app
+from mockserver.config import Config
 from mockserver.store import MemoryStore, Store, StoreUnavailable
 from mockserver.store.clock import MockClock, make_clock
 from mockserver.store.postgres import PostgresStore
 from mockserver.store.sqlite import SqliteStore
+from mockserver.testing import run_server
+from tests.conftest import BEARER
 from tests.test_world_support import CLONE, COLLECTIONS, ROOT, world
 
 
@@ -160,6 +167,33 @@ def test_a_lock_held_by_another_process_is_waited_for_a_bounded_time(tmp_path: P
         holder.close()
     assert store.get("thing", "a") == {"n": 1}  # and once it is released, all is well
     store.put("thing", "b", {"n": 2})
+
+
+CLONE_PATH = "/v1/namespaces/real_estate_listings_prod/clone"
+
+
+def test_a_locked_state_file_is_a_503_and_never_blocks_other_requests(tmp_path: Path) -> None:
+    """While another process holds the file's write lock, a clone waits (on a worker thread, not
+    the event loop) and then answers 503 saying why; the control plane answers meanwhile."""
+    path = str(tmp_path / "state.db")
+    with run_server(create_app(Config(state_file=path))) as url, httpx.Client(base_url=url, timeout=60) as c:
+        holder = sqlite3.connect(path, isolation_level=None)
+        holder.execute("BEGIN IMMEDIATE")
+        try:
+            with ThreadPoolExecutor(1) as pool:
+                clone = pool.submit(c.post, CLONE_PATH, headers=BEARER, json={"namespace_name": "w"})
+                time.sleep(1)  # let the clone reach the server and start waiting for the lock
+                assert c.get("/_mock/health").status_code == 200
+                assert c.get("/_mock/journal").status_code == 200
+                assert not clone.done()  # the event loop answered while the clone still waits
+                waited = clone.result()
+        finally:
+            holder.execute("ROLLBACK")
+            holder.close()
+        assert waited.status_code == 503, waited.text
+        assert "another process holds its lock" in waited.json()["error"]["message"]
+        again = c.post(CLONE_PATH, headers=BEARER, json={"namespace_name": "w"})
+        assert again.status_code == 200
 
 
 def test_acknowledged_writes_survive_kill_9(tmp_path: Path) -> None:

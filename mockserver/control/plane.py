@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -14,6 +14,7 @@ from mockserver.catalog import Catalog
 from mockserver.config import Config
 from mockserver.control.journal import Journal
 from mockserver.control.sessions import Sessions
+from mockserver.jsonio import dump_json
 from mockserver.pipeline.errors import MockError
 from mockserver.pipeline.prefer import Preferences, from_json
 
@@ -48,8 +49,16 @@ class ControlPlane:
         exported = {name: backend.export_state() for name, backend in self.catalog.backends.items()}
         return {"seed": self.config.seed, "apis": exported}
 
+    def export_parts(self) -> Iterator[bytes]:
+        """:meth:`export_state` as JSON, one API at a time: never the whole state as one object."""
+        yield b'{"seed":' + dump_json(self.config.seed) + b',"apis":{'
+        for i, (name, backend) in enumerate(self.catalog.backends.items()):
+            yield (b"," if i else b"") + dump_json(name) + b":" + dump_json(backend.export_state())
+        yield b"}}"
+
     def import_state(self, data: Any) -> dict[str, Any]:
-        """All or nothing: when one API refuses its part, the ones already imported are put back."""
+        """All or nothing: every API's part is checked before any is applied (a 422 naming the first
+        offending path); should applying one still fail, the ones already imported are put back."""
         backends = self.catalog.backends
         apis = data.get("apis") if isinstance(data, dict) else None
         if not isinstance(apis, dict):
@@ -59,6 +68,11 @@ class ControlPlane:
         unknown = sorted(set(apis) - set(backends))
         if unknown:
             raise MockError(422, f"Unknown API(s) {unknown}; served: {sorted(backends)}")
+        for name, state in apis.items():
+            try:
+                backends[name].check_state(state)
+            except ValueError as exc:
+                raise MockError(422, f"{name}: {exc}") from None
         imported: list[tuple[str, dict[str, Any]]] = []
         for name, state in apis.items():
             previous = backends[name].export_state()

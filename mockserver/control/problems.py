@@ -34,6 +34,8 @@ async def from_http_exception(request: Request, exc: Exception) -> Response:
     elif exc.status_code == 405:
         allowed = (exc.headers or {}).get("Allow", "")
         detail = f"{method} is not allowed on {path}; allowed: {allowed}"
+    elif exc.status_code == 413 and path.rstrip("/") == "/_mock/state":
+        detail = "The state to import exceeds the limit set by --max-import"
     elif exc.status_code == 413:
         detail = "Request body exceeds the limit set by --max-body"
     else:

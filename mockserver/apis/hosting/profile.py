@@ -144,6 +144,9 @@ class HostingBackend:
             "migrations": migrations,
         }
 
+    def check_state(self, data: Mapping[str, Any]) -> None:
+        _check(data)
+
     def import_state(self, data: Mapping[str, Any]) -> None:
         _check(data)
         migrations = data["migrations"]

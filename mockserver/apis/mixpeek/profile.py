@@ -203,6 +203,9 @@ class MixpeekBackend:
         self.namespaces.purge_expired()
         return export_state(self.store, self.migrations, self.namespaces, EXPORT_LIMIT)
 
+    def check_state(self, data: Mapping[str, Any]) -> None:
+        check_state(data, self.options.max_clones)
+
     def import_state(self, data: Mapping[str, Any]) -> None:
         check_state(data, self.options.max_clones)
         import_state(self.store, data)
