@@ -149,7 +149,8 @@ def test_an_export_above_the_api_body_limit_imports_back() -> None:
         assert mock.post("/_mock/reset").status_code == 200
         imported = mock.put("/_mock/state", content=exported.content, headers=JSON_TYPE)
         assert imported.status_code == 200, imported.text[:300]
-        assert mock.get("/_mock/state").content == exported.content
+        again = mock.get("/_mock/state").json()["apis"][MIXPEEK]
+        assert again["namespaces"] == orjson.loads(exported.content)["apis"][MIXPEEK]["namespaces"]
 
 
 def test_an_import_above_its_own_limit_is_a_413_naming_the_flag() -> None:
