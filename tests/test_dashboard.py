@@ -32,7 +32,10 @@ LIST = "/v1/namespaces/migrations/list"
 
 
 def _local(config: Config | None = None) -> TestClient:
-    return TestClient(create_app(config or Config()), client=("127.0.0.1", 50000))
+    # base_url: the control plane answers loopback Host names only (control/crosssite.py)
+    return TestClient(
+        create_app(config or Config()), base_url="http://127.0.0.1", client=("127.0.0.1", 50000)
+    )
 
 
 def test_the_page_and_its_assets_ship_in_the_package_same_origin_only() -> None:
@@ -40,12 +43,14 @@ def test_the_page_and_its_assets_ship_in_the_package_same_origin_only() -> None:
     page = client.get("/_mock/ui")
     assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
     assert "default-src 'self'" in page.headers["content-security-policy"]
-    assert "access-control-allow-origin" not in client.get("/_mock/ui", headers={"Origin": "http://x"}).headers
+    assert (
+        "access-control-allow-origin" not in client.get("/_mock/ui", headers={"Origin": "http://x"}).headers
+    )
     for asset in ("dashboard.js", "dashboard.css"):
         assert client.get(f"/_mock/ui/static/{asset}").status_code == 200
     assert "GET /_mock/ui" in client.get("/_mock").json()["endpoints"]
     assert client.get("/").json()["dashboard"] == "/_mock/ui"
-    remote = TestClient(create_app(Config()), client=("10.0.0.9", 50000))
+    remote = TestClient(create_app(Config()), base_url="http://127.0.0.1", client=("10.0.0.9", 50000))
     assert remote.get("/_mock/ui").status_code == 403
 
 
