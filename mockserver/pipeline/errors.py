@@ -328,6 +328,9 @@ class ErrorRenderer:
             for name in ("status", "code", "status_code", "statusCode"):
                 if name in body and "integer" in _kinds(props.get(name)):
                     body[name] = error.status
+            for name in ("code", "error_code", "errorCode"):
+                if name in body and _admits_text(props.get(name), "x" * 40):
+                    body[name] = "_".join(title_for(error.status).lower().split())  # "validation_failed"
             for name in ("code", "error_code", "errorCode", "type", "error", "reason", "status"):
                 enum = (props.get(name) or {}).get("enum")
                 if name in body and isinstance(enum, list) and any(isinstance(v, str) for v in enum):
