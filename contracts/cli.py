@@ -19,6 +19,7 @@ from contracts.engine import Progress, RunOptions, RunResult, SetupError, run
 from contracts.options import PHASES, parse_pairs, parse_phases
 from contracts.report import FAMILIES, render_console, summarize, write_json, write_junit
 from contracts.report.merge import MergeError, RunReport, merge, read_report, write_report
+from contracts.selection import Selection, SelectionError
 from contracts.shard import Shard, ShardError, write_shard_spec
 from oascore import SpecError, load_spec
 
@@ -57,6 +58,33 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="LIST",
         help=f"schemathesis phases to run (default: {','.join(PHASES)}; stateful needs links)",
     )
+    runner.add_argument(
+        "--read-only",
+        action="store_true",
+        help="safe methods only (GET, HEAD, OPTIONS, TRACE), so the run cannot change the server's data",
+    )
+    for flag, verb in (("--include", "only the operations"), ("--exclude", "not the operations")):
+        runner.add_argument(
+            flag,
+            action="append",
+            default=[],
+            metavar="FIELD:PATTERN",
+            help=f"{verb} matching operation:ID, path:GLOB, method:GET or tag:NAME (repeatable)",
+        )
+    for flag, when in (("--before", "before the run"), ("--after", "after it, whatever happened")):
+        runner.add_argument(
+            flag,
+            action="append",
+            default=[],
+            metavar="HOOK",
+            help=f"{when}: 'POST http://host/reset' (an HTTP call) or a shell command (repeatable)",
+        )
+    runner.add_argument(
+        "--no-reset",
+        dest="reset",
+        action="store_false",
+        help="do not reset a specmock target's worlds to their seed before the run (POST /_mock/reset)",
+    )
     runner.add_argument("--max-examples", type=int, default=25, help="schemathesis examples per operation")
     runner.add_argument(
         "--timeout", type=float, default=10.0, help="seconds a request may take (longer: a finding)"
@@ -82,6 +110,13 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="I/N",
         help="run shard I of N: a deterministic share of the operations (needs --seed; see merge)",
     )
+    runner.add_argument(
+        "--max-findings",
+        type=int,
+        default=None,
+        metavar="N",
+        help="show at most N findings in the table (the rest counted; JSON and JUnit keep all)",
+    )
     runner.add_argument("--quiet", action="store_true", help="no progress on stderr")
     differ = commands.add_parser("diff", help="compare two specs statically")
     differ.add_argument("old", help="the contract")
@@ -105,7 +140,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "merge":
             return _merge(args)
         return _diff(args)
-    except (UsageError, SetupError, SpecError, OSError, ShardError, MergeError) as exc:
+    except (UsageError, SetupError, SpecError, OSError, ShardError, MergeError, SelectionError) as exc:
         print(exc if isinstance(exc, UsageError) else f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
@@ -114,6 +149,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
+    if args.max_findings is not None and args.max_findings < 0:
+        raise SetupError(f"--max-findings must be 0 or more, got {args.max_findings}")
     options = RunOptions(
         headers=parse_pairs(args.header, ":", "--header"),
         params=parse_pairs(args.param, "=", "--param"),
@@ -123,6 +160,10 @@ def _run(args: argparse.Namespace) -> int:
         timeout=args.timeout,
         closed_schemas=args.closed,
         phases=parse_phases(args.phases),
+        selection=Selection(tuple(args.include), tuple(args.exclude), args.read_only),
+        before=tuple(args.before),
+        after=tuple(args.after),
+        reset=args.reset,
     )
     progress = None if args.quiet else (lambda line: print(line, file=sys.stderr, flush=True))
     shard = Shard.parse(args.shard) if args.shard else None
@@ -167,7 +208,8 @@ def _verdict(report: RunReport, args: argparse.Namespace, footer: str) -> int:
         write_report(args.json, report)
     if args.junit:
         write_junit(args.junit, report.findings, operations=report.operations, families=FAMILIES)
-    print(render_console(report.findings, report.summary, report.coverage))
+    limit = getattr(args, "max_findings", None)
+    print(render_console(report.findings, report.summary, report.coverage, limit))
     print(footer)
     untested = bool(report.summary.untested) and not args.allow_untested
     return EXIT_DRIFT if report.findings or untested or report.summary.stopped else EXIT_CLEAN

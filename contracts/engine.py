@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import copy
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -20,10 +20,12 @@ import httpx
 from contracts.classify.checks import server_error
 from contracts.classify.classifier import Classifier, dedupe
 from contracts.classify.closing import close_response_schemas
+from contracts.classify.fold import fold
 from contracts.classify.request import isolator
 from contracts.coverage import OperationCoverage, operation_coverage
 from contracts.crash import ServerGone, crash_finding
 from contracts.findings import KINDS, Finding
+from contracts.hooks import reset_specmock, run_hook
 from contracts.options import Progress, RunOptions, SetupError, parse_pins
 from contracts.phases import PhaseOutcome, run_schemathesis
 from contracts.probes.auth import probe_auth
@@ -32,6 +34,8 @@ from contracts.probes.bounds import probe_bounds
 from contracts.probes.enums import probe_enums
 from contracts.probes.filters import probe_filters
 from contracts.probes.pagination import probe_pagination
+from contracts.selection import Selection
+from contracts.shard import restricted_document
 from oascore import Operation, Spec, SpecError, load_spec, spec_from_document
 
 __all__ = ["PROBES", "Progress", "RunOptions", "RunResult", "SetupError", "run", "run_probes"]
@@ -74,7 +78,7 @@ def run(
     options = options or RunOptions()
     say = progress or (lambda _: None)
     seed = options.seed if options.seed is not None else random.randrange(2**31)
-    spec, raw = _load(spec_path)
+    spec, raw = _select(*_load(spec_path), options.selection)
     # schemathesis gets its own copy (closed or not): the model's document must stay as loaded
     closed_raw = close_response_schemas(raw) if options.closed_schemas else copy.deepcopy(raw)
     checked = spec_from_document(closed_raw, str(spec_path), owned=False) if options.closed_schemas else spec
@@ -82,6 +86,10 @@ def run(
     if not spec.operations:
         raise SetupError(f"{spec_path}: the spec has no operations, so there is nothing to test")
     _reachable(url)
+    for hook in options.before:
+        say(run_hook(hook, "--before"))
+    if options.reset:
+        reset_specmock(url, say)
     target = Target(url, timeout=options.timeout)
     ctx = ProbeContext(spec=spec, target=target, pins=pins, seed=seed)
     outcome = PhaseOutcome()
@@ -98,9 +106,10 @@ def run(
         outcome.stopped = str(exc)
     finally:
         target.close()
+        _after(options.after, say)
     findings += [server_error(op, ex.status, ctx.evidence(ex, "probe")) for op, ex in ctx.server_errors]
     findings += [crash_finding(c, seed, options.timeout) for c in ctx.crashes + outcome.crashes]
-    result = dedupe(sorted(findings, key=_rank))
+    result = fold(dedupe(sorted(findings, key=_rank)), len(spec.operations))
     requests = outcome.sent + target.requests
     coverage = tuple(
         operation_coverage(spec, op, ctx.tally.statuses.get(op.label, {}), pins.params)
@@ -110,6 +119,15 @@ def run(
     say(f"done: {len(result)} finding(s), {requests} requests, phases run: {', '.join(phases)}")
     labels = tuple(o.label for o in spec.operations)
     return RunResult(result, requests, seed, labels, coverage, phases, outcome.stopped)
+
+
+def _after(hooks: Sequence[str], say: Progress) -> None:
+    """``--after`` hooks run whatever happened; a failing one is said, not raised over the findings."""
+    for hook in hooks:
+        try:
+            say(run_hook(hook, "--after"))
+        except SetupError as exc:
+            say(f"warning: {exc}")
 
 
 def _answers_somewhere(ctx: ProbeContext, url: str) -> None:
@@ -141,6 +159,21 @@ def _load(path: str | Path) -> tuple[Spec, dict[str, Any]]:
         raise SetupError(str(exc)) from None
     assert spec.raw is not None  # keep_raw
     return spec, spec.raw
+
+
+def _select(spec: Spec, raw: dict[str, Any], selection: Selection) -> tuple[Spec, dict[str, Any]]:
+    """The spec holding only the operations ``selection`` chooses; a set-up error when none is left."""
+    if selection.everything:
+        return spec, raw
+    labels = selection.labels(spec)
+    if not labels:
+        raise SetupError(
+            f"{spec.source}: no operation left to test after --include/--exclude/--read-only "
+            f"(of {len(spec.operations)})"
+        )
+    chosen = spec_from_document(restricted_document(spec, labels), spec.source, keep_raw=True)
+    assert chosen.raw is not None  # keep_raw
+    return chosen, chosen.raw
 
 
 def _reachable(url: str) -> None:

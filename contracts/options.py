@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from contracts.probes.base import Pins
+from contracts.selection import Selection
 
 Progress = Callable[[str], None]
 PARAM_LOCATIONS = ("path", "query", "header", "cookie", "body")
@@ -27,6 +28,10 @@ class RunOptions:
     closed_schemas: bool = True
     phases: Sequence[str] = PHASES
     probes: bool = True
+    selection: Selection = field(default_factory=Selection)  # --include/--exclude/--read-only
+    before: Sequence[str] = ()  # hooks: "POST http://host/reset" or a shell command
+    after: Sequence[str] = ()
+    reset: bool = True  # a specmock target is reset to its seed before the run
 
     def __post_init__(self) -> None:
         if not self.timeout > 0:

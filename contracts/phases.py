@@ -11,6 +11,7 @@ from contracts.coverage import Tally
 from contracts.crash import Crash, answers, gone
 from contracts.options import PHASES, Progress, RunOptions, SetupError
 from contracts.probes.base import Pins
+from contracts.selection import SAFE_METHODS
 from oascore import Spec
 
 if TYPE_CHECKING:
@@ -116,6 +117,13 @@ def pinned_parameters(spec: Spec, pins: Pins) -> dict[str, str]:
     return out
 
 
+def _phases(options: RunOptions) -> dict[str, Any]:
+    phases: dict[str, Any] = {name: {"enabled": name in options.phases} for name in PHASES}
+    if options.selection.read_only:  # the coverage phase's unexpected methods stay safe ones too
+        phases["coverage"]["unexpected-methods"] = sorted(m.lower() for m in SAFE_METHODS - {"HEAD"})
+    return phases
+
+
 def _config(url: str, options: RunOptions, seed: int, spec: Spec, pins: Pins) -> schemathesis.Config:
     import schemathesis
 
@@ -130,7 +138,7 @@ def _config(url: str, options: RunOptions, seed: int, spec: Spec, pins: Pins) ->
             "continue-on-failure": True,
             "cache": {"enabled": False},
             "checks": {"enabled": True},
-            "phases": {name: {"enabled": name in options.phases} for name in PHASES},
+            "phases": _phases(options),
             "generation": {"max-examples": options.max_examples, "mode": "all", "database": "none"},
         }
     )

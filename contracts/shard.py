@@ -51,8 +51,13 @@ class Shard:
 
 def shard_document(spec: Spec, shard: Shard) -> tuple[dict[str, Any], list[str]]:
     """The document as written (``spec.raw``) holding only ``shard``'s operations, and their labels."""
-    assert spec.raw is not None, "load the spec with keep_raw=True"
     labels = shard.takes([op.label for op in spec.operations])
+    return restricted_document(spec, labels), labels
+
+
+def restricted_document(spec: Spec, labels: list[str]) -> dict[str, Any]:
+    """The document as written (``spec.raw``) holding only the operations ``labels`` name."""
+    assert spec.raw is not None, "load the spec with keep_raw=True"
     keep = {tuple(label.split(" ", 1)) for label in labels}
     paths: dict[str, Any] = {}
     for path, item in (spec.raw.get("paths") or {}).items():
@@ -65,7 +70,7 @@ def shard_document(spec: Spec, shard: Shard) -> tuple[dict[str, Any], list[str]]
         kept = {k: v for k, v in item.items() if k not in HTTP_METHODS or (k.upper(), path) in keep}
         if any(k in HTTP_METHODS for k in kept):
             paths[path] = kept
-    return {**spec.raw, "paths": paths}, labels
+    return {**spec.raw, "paths": paths}
 
 
 def write_shard_spec(spec: Spec, shard: Shard, directory: Path) -> tuple[Path, list[str]]:

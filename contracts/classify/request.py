@@ -154,6 +154,8 @@ def _beyond_interoperable(value: Any) -> bool:
 
 def _negative(ctx: RequestContext, op: Operation, obs: Observation) -> list[Finding]:
     """A schema-invalid request accepted: explained by a probe, or isolated to one slot."""
+    if obs.negative and all(_pinned_part(ctx, op, part) for part in obs.negative):
+        return []  # the invalid value was replaced by the user's pin: what was sent is valid
     invalid = [
         (slot, value) for slot, value in _sent(ctx, op, obs) if not _slot_valid(ctx.probed, slot, value)
     ]
@@ -183,6 +185,11 @@ def _negative(ctx: RequestContext, op: Operation, obs: Observation) -> list[Find
             obs.evidence,
         )
     ]
+
+
+def _pinned_part(ctx: RequestContext, op: Operation, part: str) -> bool:
+    params = [p for p in op.parameters if p.location == part]
+    return bool(params) and all(ctx.pinned.param(p.location, p.name) is not None for p in params)
 
 
 def _slot_valid(spec: Spec, slot: Slot, value: Any) -> bool:

@@ -14,6 +14,7 @@ from oascore import Operation
 
 MAX_VALUES = 3
 _STEERING = {*SIZE_NAMES, *OFFSET_NAMES, *PAGE_NAMES}
+_WILDCARDS = {"all", "any", "*", "", "none"}
 
 
 def item_fields(ctx: ProbeContext, schema: dict[str, Any]) -> dict[str, tuple[str, ...]]:
@@ -48,14 +49,14 @@ def probe_filters(ctx: ProbeContext, op: Operation) -> list[Finding]:
         path = fields.get(slot.name)
         if path is None or slot.name.lower() in _STEERING or slot.location == "header":
             continue
-        for value in _values(slot, items, path):
+        for value in _values(slot, items, path, _field_values(ctx, shape.item_schema, path)):
             answer = ctx.send(op, base.request.with_slot(slot, value))
             listed = items_of(answer, shape)
             if answer.verdict is not Verdict.ACCEPTED or listed is None:
                 continue
             others = sorted({str(_dig(i, path)) for i in listed if str(_dig(i, path)) != str(value)})
             if others:
-                where = f"response.body.{shape.items}[].{'.'.join(path)}"
+                where = f"response.body{'.' + shape.items if shape.items else ''}[].{'.'.join(path)}"
                 findings.append(
                     Finding(
                         op.label,
@@ -72,13 +73,32 @@ def probe_filters(ctx: ProbeContext, op: Operation) -> list[Finding]:
     return findings
 
 
-def _values(slot: Slot, items: list[Any], path: tuple[str, ...]) -> Iterator[Any]:
-    """Values seen on listed items (so the filtered list is not trivially empty) the slot allows."""
-    allowed = {str(v) for v in enum_values(slot.schema)}
+def _field_values(ctx: ProbeContext, schema: dict[str, Any], path: tuple[str, ...]) -> list[Any] | None:
+    """The enum of the item field at ``path``, or None when it has none."""
+    for part in path:
+        schema = unwrap(ctx.spec, (schema.get("properties") or {}).get(part) or {})
+    values = enum_values(schema)
+    return list(values) if values else None
+
+
+def _values(slot: Slot, items: list[Any], path: tuple[str, ...], field: list[Any] | None) -> Iterator[Any]:
+    """Values seen on listed items (so the filtered list is not trivially empty) the slot allows, then
+    the slot's other values an item can hold (the field's enum; else the slot's, less wildcards like
+    ``all``): a list filtered on a value no listed item has must not list those items."""
+    allowed = enum_values(slot.schema)
+    texts = {str(v) for v in allowed}
     seen: list[Any] = []
     for item in items:
         value = _dig(item, path)
         scalar = isinstance(value, str | int) and not isinstance(value, bool)
-        if scalar and value not in seen and (not allowed or str(value) in allowed):
+        if scalar and value not in seen and (not texts or str(value) in texts):
             seen.append(value)
-    yield from seen[:MAX_VALUES]
+    holdable = {str(v) for v in field} if field is not None else None
+    unseen = [
+        v
+        for v in allowed
+        if isinstance(v, str | int)
+        and str(v) not in {str(s) for s in seen}
+        and (str(v) in holdable if holdable is not None else str(v).lower() not in _WILDCARDS)
+    ]
+    yield from (seen[: MAX_VALUES - 1] + unseen)[:MAX_VALUES] if unseen else seen[:MAX_VALUES]

@@ -14,9 +14,9 @@ from contracts.probes.samples import unwrap
 from oascore import Operation
 
 ITEM_FIELDS = ("results", "items", "data", "resources", "records", "entries")
-SIZE_NAMES = ("limit", "per", "per_page", "page_size", "pagesize", "size", "max_results", "count")
-OFFSET_NAMES = ("offset", "skip", "start")
-PAGE_NAMES = ("page", "page_number", "pagenumber")
+SIZE_NAMES = ("limit", "per", "per_page", "page_size", "pagesize", "size", "max_results", "count", "_limit")
+OFFSET_NAMES = ("offset", "skip", "start", "_start")
+PAGE_NAMES = ("page", "page_number", "pagenumber", "_page")
 TOTAL_NAMES = ("total", "total_count", "totalcount", "total_items", "count")
 NESTED = ("pagination", "meta", "page_info", "paging")
 PAGE_SIZE = 2
@@ -27,7 +27,7 @@ MAX_PAGES = 12
 class Listing:
     """How one list operation pages: its items field and the slots that steer it."""
 
-    items: str
+    items: str  # "" when the body is the array itself
     item_schema: dict[str, Any]
     size: Slot | None
     offset: Slot | None
@@ -41,6 +41,8 @@ def listing(ctx: ProbeContext, op: Operation) -> Listing | None:
     if media is None or media.schema is None:
         return None
     schema = unwrap(ctx.spec, media.schema)
+    if schema.get("type") == "array":  # the body is the list (json-server, many REST APIs)
+        return _listing(ctx, op, "", unwrap(ctx.spec, schema.get("items", {})))
     arrays = {
         name: unwrap(ctx.spec, prop)
         for name, prop in (schema.get("properties") or {}).items()
@@ -51,10 +53,14 @@ def listing(ctx: ProbeContext, op: Operation) -> Listing | None:
     )
     if name is None:
         return None
+    return _listing(ctx, op, name, unwrap(ctx.spec, arrays[name].get("items", {})))
+
+
+def _listing(ctx: ProbeContext, op: Operation, name: str, item_schema: dict[str, Any]) -> Listing:
     by_name = {slot.name.lower(): slot for slot in slots(ctx.spec, op, ctx.pins) if slot.location != "header"}
     return Listing(
         items=name,
-        item_schema=unwrap(ctx.spec, arrays[name].get("items", {})),
+        item_schema=item_schema,
         size=next((by_name[n] for n in SIZE_NAMES if n in by_name), None),
         offset=next((by_name[n] for n in OFFSET_NAMES if n in by_name), None),
         page=next((by_name[n] for n in PAGE_NAMES if n in by_name), None),
@@ -62,6 +68,8 @@ def listing(ctx: ProbeContext, op: Operation) -> Listing | None:
 
 
 def items_of(exchange: Exchange, shape: Listing) -> list[Any] | None:
+    if not shape.items:
+        return list(exchange.body) if isinstance(exchange.body, list) else None
     if not isinstance(exchange.body, dict) or not isinstance(exchange.body.get(shape.items), list):
         return None
     return list(exchange.body[shape.items])
@@ -119,7 +127,7 @@ class _Checker:
         self.findings: list[Finding] = []
 
     def fail(self, where: str, expected: str, actual: str, exchange: Exchange, message: str) -> None:
-        location = f"response.body.{where}"
+        location = f"response.body.{where}" if where else "response.body"
         if all(f.location != location for f in self.findings):
             self.findings.append(
                 Finding(

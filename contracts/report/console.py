@@ -12,19 +12,27 @@ _COLUMNS = ("kind", "location", "expected", "actual", "severity")
 
 
 def render_console(
-    findings: Sequence[Finding], summary: Summary, coverage: Sequence[OperationCoverage] = ()
+    findings: Sequence[Finding],
+    summary: Summary,
+    coverage: Sequence[OperationCoverage] = (),
+    max_findings: int | None = None,
 ) -> str:
-    """Findings grouped by operation, the operations whose success was never reached, the summary."""
+    """Findings grouped by operation (the first ``max_findings``, the rest counted), the operations
+    whose success was never reached, the summary (which counts every finding)."""
+    shown = findings if max_findings is None else findings[:max_findings]
+    rest = len(findings) - len(shown)
     groups: dict[str, list[Finding]] = {}
-    for finding in findings:
+    for finding in shown:
         groups.setdefault(finding.operation, []).append(finding)
-    rows = [_row(f) for f in findings]
+    rows = [_row(f) for f in shown]
     widths = [max(len(cell) for cell in column) for column in zip(_COLUMNS, *rows, strict=True)]
     lines: list[str] = []
     for operation, found in groups.items():
         lines += [operation, _line(_COLUMNS, widths), _line(tuple("-" * w for w in widths), widths)]
         lines += [_line(_row(f), widths) for f in found]
         lines.append("")
+    if rest:
+        lines += [f"… and {count(rest, 'more finding')} not shown (--max-findings {max_findings})", ""]
     lines += _untested(coverage)
     if summary.stopped:
         lines += [f"Run ended early: {summary.stopped}", ""]

@@ -56,7 +56,9 @@ class _Closer:
             not in_all_of
             and isinstance(out.get("properties"), dict)
             and out["properties"]
-            and "additionalProperties" not in out
+            and "additionalProperties" not in out  # true or a schema: the spec opened it, keep it open
+            and "patternProperties" not in out
+            and "unevaluatedProperties" not in out
             and "allOf" not in out
         ):
             out["additionalProperties"] = False
