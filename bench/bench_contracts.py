@@ -35,7 +35,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 @contextmanager
 def mock_target() -> Iterator[tuple[Path, str, list[str], list[str]]]:
     spec = ROOT / "spec" / "mixpeek.yaml"
-    command = [sys.executable, "-m", "mockserver", str(spec), "--port", "0", "--seed", "1"]
+    command = [sys.executable, "-m", "mockserver", str(spec), "--port", "0", "--seed", "1", "--quiet"]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
         assert process.stdout is not None

@@ -693,7 +693,8 @@ def canned_from(response: httpx.Response, endpoint: Endpoint) -> dict[str, Any]:
 
 
 def mock_command(workers: int) -> list[str]:
-    command = [sys.executable, "-m", "mockserver", *map(str, SPECS.values()), "--port", "0"]
+    # --quiet: no line per request (Prism runs with -v warn here too)
+    command = [sys.executable, "-m", "mockserver", *map(str, SPECS.values()), "--port", "0", "--quiet"]
     return [*command, "--workers", str(workers)]
 
 

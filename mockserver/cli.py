@@ -21,10 +21,30 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="mockserver",
         description="Serve OpenAPI 3.0/3.1 specs as a stateful mock. With no SPEC, serves the bundled APIs.",
+        add_help=False,  # -h is the host, as in Prism
     )
+    parser.add_argument("--help", action="help", help="show this help message and exit")
     parser.add_argument("specs", nargs="*", metavar="SPEC", help="OpenAPI file(s) to serve on one port")
-    parser.add_argument("--host", default="127.0.0.1", help="address to bind (default: loopback only)")
-    parser.add_argument("--port", type=int, default=4010, help="port (default 4010; 0 picks a free one)")
+    parser.add_argument("-h", "--host", default="127.0.0.1", help="address to bind (default: loopback only)")
+    parser.add_argument(
+        "-p", "--port", type=int, default=4010, help="port (default 4010; 0 picks a free one)"
+    )
+    parser.add_argument(
+        "-d",
+        "--dynamic",
+        action="store_true",
+        help="generated responses come from the schema (faked) rather than the spec's examples",
+    )
+    parser.add_argument(
+        "--log-format",
+        choices=("text", "json"),
+        default="text",
+        help="one line per request on stdout: text for people (default), json for machines",
+    )
+    parser.add_argument("-q", "--quiet", action="store_true", help="no line per request")
+    parser.add_argument(
+        "--reports", default=None, metavar="DIR", help="contract reports the dashboard lists (/_mock/ui)"
+    )
     parser.add_argument("--seed", type=int, default=0, help="seed of the generated world and fake data")
     parser.add_argument(
         "--cors", action=argparse.BooleanOptionalAction, default=True, help="answer CORS (default on)"
@@ -46,8 +66,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--reseed",
+        "--reset-state",
         action="store_true",
-        help="with --state-url: replace a world of another seed there instead of refusing to start",
+        help="with --state-file or --state-url: replace a world of another seed there instead of "
+        "refusing to start",
     )
     parser.add_argument(
         "--workers",
@@ -174,8 +196,8 @@ def parse_config(argv: Sequence[str] | None = None) -> Config:
             build_parser().error(
                 "--state-url takes a PostgreSQL URL: postgresql://USER:PASSWORD@HOST:PORT/DB"
             )
-    elif args.reseed:
-        build_parser().error("--reseed goes with --state-url")
+    elif args.reseed and args.state_file is None:
+        build_parser().error("--reseed (--reset-state) goes with --state-file or --state-url")
     _check_proxy(build_parser(), args)
     if args.max_depth > MAX_DEPTH:  # the validators recurse: ~250 levels is where they give up
         build_parser().error(f"--max-depth must be at most {MAX_DEPTH}")
@@ -188,6 +210,9 @@ def parse_config(argv: Sequence[str] | None = None) -> Config:
         host=args.host,
         port=args.port,
         seed=args.seed,
+        dynamic=args.dynamic,
+        log_format=None if args.quiet else args.log_format,
+        reports=args.reports,
         cors=args.cors,
         strict=args.strict,
         max_body=args.max_body,
@@ -215,7 +240,10 @@ def parse_config(argv: Sequence[str] | None = None) -> Config:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    return run(parse_config(argv))
+    try:
+        return run(parse_config(argv))
+    except KeyboardInterrupt:  # Ctrl-C while starting: stop quietly, as a served Ctrl-C does
+        return 0
 
 
 if __name__ == "__main__":

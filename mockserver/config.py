@@ -49,6 +49,8 @@ class Config:
     workers: int = 1
     journal_size: int = 1000
     reports: str | None = None  # a directory of contract reports the dashboard lists
+    dynamic: bool = False  # -d: generated responses faked from the schema, not the examples
+    log_format: str | None = None  # a line per request on stdout: "text", "json"; None: quiet
     # connection limits (mockserver.connection): the request head, slow clients, open connections
     max_header_bytes: int = 32 * 1024
     max_headers: int = 100

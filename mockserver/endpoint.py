@@ -12,7 +12,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable, MutableMapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -20,6 +20,7 @@ from starlette.concurrency import run_in_threadpool
 
 from mockserver.catalog import Catalog, CompiledOperation, ServedSpec
 from mockserver.config import Config
+from mockserver.control.console import RequestLog
 from mockserver.control.journal import Bodies, Journal
 from mockserver.control.sessions import Sessions
 from mockserver.jsonio import dump_json, parse_json
@@ -89,6 +90,7 @@ class SpecEndpoint:
         self.catalog = catalog
         self.journal = journal
         self.sessions = sessions
+        self.console = RequestLog(config.log_format) if config.log_format else None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -97,6 +99,17 @@ class SpecEndpoint:
         incoming = self._incoming(scope)
         response, op_label, session = await self._serve(incoming, receive)
         payload = await self._send(send, response, incoming)
+        latency_ms = round((time.perf_counter() - started) * 1000, 3)
+        if self.console is not None:
+            self.console.line(
+                incoming.method,
+                incoming.path,
+                response.status,
+                latency_ms,
+                incoming.reason,
+                op_label,
+                incoming.by_mock,
+            )
         self.journal.record(
             time=time.time(),
             method=incoming.method,
@@ -104,7 +117,7 @@ class SpecEndpoint:
             query=incoming.query_string,
             operation=op_label,
             status=response.status,
-            latency_ms=round((time.perf_counter() - started) * 1000, 3),
+            latency_ms=latency_ms,
             session=session,
             headers=incoming.headers,  # the journal redacts credentials as it keeps them
             reason=incoming.reason,
@@ -220,6 +233,8 @@ class SpecEndpoint:
             if self.config.external_state():  # a store call may wait: never on the event loop
                 return await run_in_threadpool(compiled.handler, request)
             return compiled.handler(request)
+        if self.config.dynamic and prefs.dynamic is None:  # -d: faked from the schema, as Prism's -d
+            prefs = replace(prefs, dynamic=True)
         return served.responder.respond(op, prefs, values, body, incoming.headers.get("accept", ""))
 
     def _role(self, served: ServedSpec, credential: str) -> str | None:

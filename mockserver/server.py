@@ -8,6 +8,7 @@ import os
 import resource
 import socket
 import sys
+from pathlib import Path
 from typing import Any
 
 import uvicorn
@@ -58,9 +59,18 @@ def _allow_open_files(connections: int) -> None:
         resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, ceiling), hard))
 
 
+def _state(config: Config, resumed: bool) -> str:
+    if config.state_url:
+        return "in the --state-url database (shared by every replica)"
+    if config.state_file:
+        return f"file {config.state_file} ({'resumed' if resumed else 'created'})"
+    return "in memory (gone when the server stops; --state-file keeps it)"
+
+
 def run(config: Config) -> int:
     """Serve until interrupted; returns the process exit code (2 for start-up problems)."""
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    resumed = bool(config.state_file) and Path(config.state_file or "").is_file()
     try:
         catalog = load_catalog(config)
     except StartupError as exc:
@@ -92,7 +102,9 @@ def run(config: Config) -> int:
         print(f"  proxy: API requests go to {config.proxy}; drift at /_mock/findings", flush=True)
     if config.fixtures:
         print(f"  fixtures: recorded answers from {config.fixtures} first", flush=True)
-    print("  control plane: /_mock/ (GET /_mock lists it)", flush=True)
+    print(f"  seed {config.seed}; state {_state(config, resumed)}")
+    print("  control plane: /_mock/ (GET /_mock lists it)")
+    print(f"  dashboard: http://{shown}:{port}/_mock/ui", flush=True)
     if config.workers > 1:
         os.environ[ENV_VAR] = config.to_env()
         uv = uvicorn_config("mockserver.app:app_from_env", config, factory=True, workers=config.workers)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
+import signal
 import subprocess
 import sys
 import time
@@ -16,6 +18,7 @@ import pytest
 
 from mockserver.cli import parse_config
 from tests.conftest import BEARER, DOCS_VARIANT, MIXPEEK
+from tests.mockproc import MockProcess
 
 URL = re.compile(r"http://127\.0\.0\.1:(\d+)")
 
@@ -164,3 +167,75 @@ def test_limit_flags_map_to_config_and_must_be_positive() -> None:
         ["--max-depth", "200", "--max-import", "5", "--allowed-host", "a.test", "--allowed-host", "b"]
     )
     assert (flags.max_depth, flags.max_import, flags.allowed_hosts) == (200, 5, ["a.test", "b"])
+
+
+def test_prism_habits_map_to_config() -> None:
+    config = parse_config(["-p", "5005", "-h", "0.0.0.0", "-d", "--log-format", "json", "--reports", "r"])
+    assert (config.port, config.host, config.dynamic, config.log_format) == (5005, "0.0.0.0", True, "json")
+    assert config.reports == "r"
+    assert parse_config([]).log_format == "text" and parse_config(["--quiet"]).log_format is None
+    assert parse_config(["--state-file", "s.db", "--reset-state"]).reseed
+
+
+def _wait_for(process: MockProcess, text: str) -> str:
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        found = next((line for line in process.output if text in line), None)
+        if found is not None:
+            return found
+        time.sleep(0.05)
+    raise AssertionError(f"{text!r} never printed:\n{process.text()}")
+
+
+def test_one_line_per_request_with_the_refusal_reason_and_a_banner(tmp_path: Path) -> None:
+    state = tmp_path / "state.db"
+    with MockProcess("--seed", "3", "--state-file", str(state)) as mock:
+        assert "seed 3; state file" in mock.text() and "(created)" in mock.text()
+        assert f"dashboard: {mock.url}/_mock/ui" in mock.text()
+        httpx.post(mock.url + "/v1/namespaces/migrations/list", headers=BEARER, json={"limit": 5000})
+        line = _wait_for(mock, "POST /v1/namespaces/migrations/list 422")
+        assert re.search(r" 422 \d+\.\d ms  body\.limit: .*1000", line), line
+        refused = {"Authorization": "Bearer foo"}
+        httpx.post(mock.url + "/v1/namespaces/migrations/list", headers=refused, json={})
+        assert "sk_" in _wait_for(mock, "list 401")
+        mock.stop()
+    with MockProcess("--seed", "3", "--state-file", str(state), "--log-format", "json") as mock:
+        assert "(resumed)" in mock.text()
+        httpx.post(mock.url + "/v1/namespaces/migrations/list", headers=BEARER, json={})
+        record = json.loads(_wait_for(mock, '"status":200'))
+        assert record["path"] == "/v1/namespaces/migrations/list" and record["reason"] is None
+    with MockProcess("--quiet") as mock:
+        httpx.post(mock.url + "/v1/namespaces/migrations/list", headers=BEARER, json={})
+        time.sleep(0.5)
+        assert "/v1/namespaces/migrations/list 200" not in mock.text()
+
+
+def test_another_seed_on_a_state_file_refuses_and_says_how(tmp_path: Path) -> None:
+    state = tmp_path / "state.db"
+    with MockProcess("--seed", "3", "--state-file", str(state)) as mock:
+        mock.stop()
+    refused = subprocess.run(
+        [sys.executable, "-m", "mockserver", "--seed", "4", "--state-file", str(state), "--port", "0"],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert refused.returncode == 2 and "Traceback" not in refused.stderr
+    assert "--seed 3" in refused.stderr and "--reset-state" in refused.stderr
+    with MockProcess("--seed", "4", "--state-file", str(state), "--reset-state") as mock:
+        assert httpx.get(mock.url + "/_mock/state").json()["seed"] == 4
+
+
+def test_ctrl_c_exits_0_without_a_traceback() -> None:
+    with MockProcess() as mock:
+        os.killpg(mock.pid, signal.SIGINT)
+        assert mock.proc.wait(30) == 0
+        mock._reader.join(5)
+        assert "Traceback" not in mock.text()
+
+
+def test_root_points_to_the_dashboard_and_the_operations() -> None:
+    with MockProcess("--quiet") as mock:
+        index = httpx.get(mock.url + "/").json()
+        listing = httpx.get(mock.url + "/_mock").json()["endpoints"]
+    assert index["dashboard"] == "/_mock/ui"
+    assert "POST /v1/namespaces/migrations/list" in index["operations"]["Mixpeek API"]
+    assert {"GET /_mock/journal/{entry}", "POST /_mock/clock/advance", "GET /_mock/ui"} <= set(listing)

@@ -21,7 +21,7 @@ DOCS = ROOT / "spec" / "variants" / "mixpeek-docs.yaml"
 
 
 def _serve(*specs: Path) -> Iterator[str]:
-    command = [sys.executable, "-m", "mockserver", *map(str, specs), "--port", "0", "--seed", "1"]
+    command = [sys.executable, "-m", "mockserver", *map(str, specs), "--port", "0", "--seed", "1", "--quiet"]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=ROOT)
     try:
         url = _url_from(process)

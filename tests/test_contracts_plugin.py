@@ -43,6 +43,8 @@ def test_one_test_per_operation_and_family_failing_where_the_drift_is(tmp_path: 
     spec = tmp_path / "spec.json"
     spec.write_text(json.dumps(SPEC))
     (tmp_path / "test_other.py").write_text("def test_other() -> None:\n    pass\n")
+    # --contracts-only collects nothing of the project: a module that cannot even be imported is not read
+    (tmp_path / "test_broken.py").write_text("import no_such_module_anywhere\n")
     with run_server(make_app("enum-narrowed")) as url:
         done = _pytest(
             tmp_path,
@@ -59,7 +61,8 @@ def test_one_test_per_operation_and_family_failing_where_the_drift_is(tmp_path: 
             "--contracts-only",
         )
     assert done.returncode == 1, done.stdout
-    assert "1 failed, 21 passed" in done.stdout  # 2 operations x 11 families; test_other deselected
+    assert "1 failed, 21 passed" in done.stdout  # 2 operations x 11 families; test_other not collected
+    assert "no_such_module_anywhere" not in done.stdout and "error" not in done.stdout
     assert "POST /items/list enum-narrowed at request.body.kind: expected a, b, c, got a, b" in done.stdout
 
 

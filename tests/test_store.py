@@ -22,6 +22,7 @@ import pytest
 
 from mockserver.app import create_app
 from mockserver.config import Config
+from mockserver.runtime import WorldMismatch
 from mockserver.store import MemoryStore, Store, StoreUnavailable
 from mockserver.store.clock import MockClock, make_clock
 from mockserver.store.postgres import PostgresStore
@@ -234,8 +235,10 @@ def test_backend_on_a_state_file_keeps_clones_across_restarts(tmp_path: Path) ->
     )
     assert response.status == 200
     first.clock.advance(2)
-    # a restart with another seed loads the file instead of re-seeding over it
-    second = world(seed=99, state_file=path, clock=make_clock(path))
+    # a restart with another seed is refused, saying how to go on; the file's own seed resumes it
+    with pytest.raises(WorldMismatch, match=r"--seed 1 .*--reset-state"):
+        world(seed=99, state_file=path, clock=make_clock(path))
+    second = world(seed=1, state_file=path, clock=make_clock(path))
     assert second.backend.export_state() == first.backend.export_state()
     listed = second.call(COLLECTIONS, {}, headers={"x-namespace": "durable_copy"}, query={"limit": 100})
     assert listed.body["total_count"] == len(

@@ -17,7 +17,8 @@ def open_world(api: str, store: Store, options: WorldOptions, seed: Seeder) -> N
     On a shared database (``--state-url``) the stored world must be the one this process was asked
     for (same seed and world size): replicas of one team must serve one world, so another seed's
     world is refused with :class:`WorldMismatch`, or replaced when ``options.reseed``. A state file
-    resumes whatever it holds (one developer's file, documented behaviour).
+    is held to the seed too (a ``--seed`` that silently did nothing would surprise), and to the
+    world size when one is given.
     """
     size = world_size(options.world_size)
     with store.transaction():
@@ -26,14 +27,18 @@ def open_world(api: str, store: Store, options: WorldOptions, seed: Seeder) -> N
             seed(store, options.seed, size)
             return
         stored_size = store.get_meta("world_size")
-        if options.state_url is None or (stored, stored_size) == (options.seed, size):
+        sized = options.state_url is not None or options.world_size is not None
+        if stored == options.seed and (not sized or stored_size == size):
             return
         if not options.reseed:
+            where = (
+                "the --state-url database" if options.state_url else f"the state file {options.state_file}"
+            )
             raise WorldMismatch(
-                f"the --state-url database holds the {api} world of --seed {stored} --world-size "
+                f"{where} holds the {api} world of --seed {stored} --world-size "
                 f"{stored_size}, not --seed {options.seed} --world-size {size}: start with --seed "
-                f"{stored} --world-size {stored_size} to resume it, or add --reseed to replace it "
-                f"with a fresh world of --seed {options.seed} (its clones and imports are lost)"
+                f"{stored} --world-size {stored_size} to resume it, or add --reseed (--reset-state) to "
+                f"replace it with a fresh world of --seed {options.seed} (its clones and imports are lost)"
             )
         store.reset()
         seed(store, options.seed, size)
