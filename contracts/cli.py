@@ -18,6 +18,7 @@ from contracts.diff.compare import diff_specs
 from contracts.engine import Progress, RunOptions, RunResult, SetupError, run
 from contracts.options import PHASES, parse_pairs, parse_phases
 from contracts.report import FAMILIES, render_console, summarize, write_json, write_junit
+from contracts.report.html import write_html
 from contracts.report.merge import MergeError, RunReport, merge, read_report, write_report
 from contracts.selection import Selection, SelectionError
 from contracts.shard import Shard, ShardError, write_shard_spec
@@ -93,6 +94,9 @@ def build_parser() -> argparse.ArgumentParser:
     runner.add_argument("--workers", type=int, default=1, help="schemathesis workers")
     runner.add_argument("--junit", default=None, metavar="PATH", help="write JUnit XML (operation x family)")
     runner.add_argument("--json", default=None, metavar="PATH", help="write findings and summary as JSON")
+    runner.add_argument(
+        "--html", default=None, metavar="PATH", help="write one self-contained HTML report (no network)"
+    )
     runner.add_argument(
         "--no-closed-schemas",
         dest="closed",
@@ -208,6 +212,8 @@ def _verdict(report: RunReport, args: argparse.Namespace, footer: str) -> int:
         write_report(args.json, report)
     if args.junit:
         write_junit(args.junit, report.findings, operations=report.operations, families=FAMILIES)
+    if getattr(args, "html", None):
+        write_html(args.html, report, f"contracts run {getattr(args, 'spec', '')} {getattr(args, 'url', '')}")
     limit = getattr(args, "max_findings", None)
     print(render_console(report.findings, report.summary, report.coverage, limit))
     print(footer)
