@@ -99,6 +99,7 @@ def _compile(name: str, spec: Spec, config: Config, clock: Clock) -> ServedSpec:
             options = WorldOptions(
                 seed=config.seed,
                 world_size=config.world_size,
+                anchor=config.anchor,
                 state_file=config.state_file,
                 state_url=config.state_url,
                 reseed=config.reseed,

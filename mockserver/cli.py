@@ -6,6 +6,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
+from mockserver.apis.common.worldkit import parse_anchor
 from mockserver.config import DEFAULT_MAX_BODY, DEFAULT_MAX_CLONES, MAX_WORLD_SIZE, Config
 from mockserver.server import run
 
@@ -54,6 +55,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--world-size", type=int, default=None, help="migrations per bundled API (default ~80)"
+    )
+    parser.add_argument(
+        "--anchor",
+        default=None,
+        metavar="DATETIME",
+        help="the seeded world's 'now' (ISO 8601, e.g. 2026-03-01T09:00:00Z): same seed and anchor, "
+        "same bytes (default: the clock when the world is seeded, so dates read as current)",
     )
     parser.add_argument(
         "--state-file", default=None, help="keep state in this SQLite file (durable, shared by workers)"
@@ -198,6 +206,12 @@ def parse_config(argv: Sequence[str] | None = None) -> Config:
             )
     elif args.reseed and args.state_file is None:
         build_parser().error("--reseed (--reset-state) goes with --state-file or --state-url")
+    anchor: int | None = None
+    if args.anchor is not None:
+        try:
+            anchor = parse_anchor(args.anchor)
+        except ValueError as exc:
+            build_parser().error(f"--anchor: {exc}")
     _check_proxy(build_parser(), args)
     if args.max_depth > MAX_DEPTH:  # the validators recurse: ~250 levels is where they give up
         build_parser().error(f"--max-depth must be at most {MAX_DEPTH}")
@@ -217,6 +231,7 @@ def parse_config(argv: Sequence[str] | None = None) -> Config:
         strict=args.strict,
         max_body=args.max_body,
         world_size=args.world_size,
+        anchor=anchor,
         state_file=args.state_file,
         state_url=args.state_url,
         reseed=args.reseed,

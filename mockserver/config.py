@@ -36,6 +36,7 @@ class Config:
     strict: bool = False
     max_body: int = DEFAULT_MAX_BODY
     world_size: int | None = None
+    anchor: int | None = None  # --anchor: the world's "now" (Unix seconds); None: the clock at start
     state_file: str | None = None
     state_url: str | None = None  # postgresql://…: the state of every replica, in one database
     reseed: bool = False  # replace a state URL's world of another seed instead of refusing

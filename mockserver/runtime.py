@@ -102,6 +102,7 @@ class WorldOptions:
     tokens: Mapping[str, str] = field(default_factory=dict)  # token -> role (e.g. "admin")
     clone_seconds: float = 3.0  # how long a clone stays "cloning" on the mock's clock
     max_clones: int = 2_000  # clones (and imported clones) the world holds; a clear 4xx beyond
+    anchor: int | None = None  # the seeded world's "now" (Unix seconds); None: the clock at seeding
 
 
 class ApiProfile(Protocol):

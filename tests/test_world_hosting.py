@@ -51,16 +51,20 @@ def test_world_is_coherent_and_valid(seed: int) -> None:
         status = m["status"]
         assert m["created_at"] <= m["updated_at"] <= NOW  # scheduled too: its dates are ahead, not its update
         assert m["from_date"] <= m["created_at"]
+        # the docs example always carries both dates: proposed ones (ahead) before scheduling
+        assert m["created_at"] <= m["first_execution_date"] <= m["second_execution_date"]
         if status in ("validating", "to_schedule"):
-            assert "first_execution_date" not in m and "second_execution_date" not in m
-        else:
-            assert m["created_at"] <= m["first_execution_date"]
+            assert m["first_execution_date"] > NOW
         if status in ("running", "failed", "completed", "completed_with_errors"):
             assert m["first_execution_date"] <= NOW
         if status in ("completed", "completed_with_errors"):
             assert m["first_execution_date"] <= m["second_execution_date"] <= NOW
         if status == "scheduled":
             assert m["is_late"] == (m["first_execution_date"] < NOW)
+        else:
+            assert m["is_late"] is False
+        if m["status_detail"] == "first execution":  # the second execution is still to come
+            assert m["second_execution_date"] > NOW
         assert m["resources_has_errors"] == (status in ("failed", "completed_with_errors"))
         assert m["owner"] in m["csv_file_name"].upper()
     page = 1

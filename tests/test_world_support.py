@@ -11,6 +11,7 @@ import jsonschema
 
 from mockserver.apis import PROFILES
 from mockserver.apis.common.shapes import close_schema
+from mockserver.apis.common.worldkit import ANCHOR
 from mockserver.jsonio import parse_json
 from mockserver.runtime import ApiBackend, MockRequest, MockResponse, WorldOptions
 from mockserver.store.clock import MockClock
@@ -69,6 +70,9 @@ class World:
 
 
 def world(path: Path = MIXPEEK, *, clock: MockClock | None = None, **options: Any) -> World:
+    """A backend on ``path``; its world pinned at :data:`ANCHOR` (as ``--anchor``) unless the
+    options say otherwise (``anchor=None``: placed at the clock, as a server without ``--anchor``)."""
+    options.setdefault("anchor", ANCHOR)
     spec = spec_at(path)
     clock = clock or MockClock()
     profile = next(p for p in PROFILES if p.matches(spec))

@@ -38,10 +38,10 @@ class ControlPlane:
         return {"status": "ok", "specs": list(self.catalog.specs)}
 
     def reset(self) -> dict[str, Any]:
+        clock = self.catalog.clock
+        clock.advance(-clock.offset())  # first: a world reseeded without --anchor is placed at this time
         for backend in self.catalog.backends.values():
             backend.reset()
-        clock = self.catalog.clock
-        clock.advance(-clock.offset())
         self.sessions.clear()
         return {"reset": list(self.catalog.backends), "seed": self.config.seed}
 

@@ -18,12 +18,13 @@ MAX_COUNT = 2**53  # counts and sequences: exact in every JSON reader
 MAX_SEED = 2**63 - 1
 MAX_TEXT = 1024  # ids, names, codes, statuses
 MAX_DOC_DEPTH = 32  # a stored document nests at most this deep (the seeded ones: under 10)
+MAX_ANCHOR = 253_000_000_000  # a world's "now" (Unix seconds): dates around it stay within year 9999
 MAX_EXPLICIT_ROWS = 100_000  # migrations imported as documents rather than regenerated from the seed
 
 
 def check_header(data: Any, api: str, known: frozenset[str]) -> None:
     """``data`` is an object for ``api`` with only ``known`` keys, format 1, a seed and a world
-    size within the CLI's bounds (``--world-size`` at most 5,000,000)."""
+    size within the CLI's bounds (``--world-size`` at most 5,000,000), and an anchor if any."""
     if not isinstance(data, Mapping):
         raise ValueError("state must be an object")
     unknown = sorted(set(data) - known)
@@ -35,6 +36,7 @@ def check_header(data: Any, api: str, known: frozenset[str]) -> None:
         raise ValueError("state 'format' must be 1")
     check_int(data.get("seed"), "seed", high=MAX_SEED)
     check_int(data.get("world_size"), "world_size", high=MAX_WORLD_SIZE)
+    check_int(data.get("anchor"), "anchor", high=MAX_ANCHOR, optional=True)
 
 
 def check_int(value: Any, where: str, *, high: int = MAX_COUNT, optional: bool = False) -> None:

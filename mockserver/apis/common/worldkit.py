@@ -15,7 +15,9 @@ from typing import TypeVar
 
 T = TypeVar("T")
 
-# The seeded worlds' "now": fixed so that the same seed gives byte-identical exports.
+# The "now" of a state exported before worlds stored their anchor (and the one tests pin with
+# ``--anchor``). A fresh world is anchored at the mock clock's time when it is seeded (start, reset),
+# or at ``--anchor``: same seed and anchor, same bytes.
 ANCHOR = 1_748_779_200  # 2025-06-01T12:00:00Z
 DEFAULT_WORLD_SIZE = 80  # migrations per bundled API when --world-size is not given
 
@@ -75,6 +77,25 @@ def spread(count: int, size: int, salt: int) -> list[int]:
         return []
     step = size / count
     return [min(size - 1, int(i * step + (salt % max(1, int(step))))) for i in range(min(count, size))]
+
+
+def parse_anchor(text: str) -> int:
+    """``--anchor``'s value: an ISO 8601 date-time (``Z`` or an offset; naive means UTC) or a date,
+    as Unix seconds. Raises ``ValueError`` saying what it expects."""
+    from datetime import UTC, datetime
+
+    try:
+        moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00").replace("z", "+00:00"))
+    except ValueError:
+        raise ValueError(f"{text!r} is not an ISO 8601 date-time such as 2026-03-01T09:00:00Z") from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return int(moment.timestamp())
+
+
+def stored_anchor(value: object) -> int:
+    """A store's ``anchor`` meta value; :data:`ANCHOR` for a world stored before anchors were."""
+    return ANCHOR if value is None else int(str(value))
 
 
 def world_size(requested: int | None) -> int:

@@ -26,7 +26,7 @@ from typing import Any
 
 import orjson
 
-from mockserver.apis.common.seeding import open_world
+from mockserver.apis.common.seeding import anchor_for, open_world
 from mockserver.apis.common.shapes import Pruner, enum_values, list_property, non_null, response_schema, walk
 from mockserver.apis.common.statecheck import (
     MAX_EXPLICIT_ROWS,
@@ -36,7 +36,7 @@ from mockserver.apis.common.statecheck import (
     check_text,
     objects,
 )
-from mockserver.apis.common.worldkit import role_for, stable_int, world_size
+from mockserver.apis.common.worldkit import role_for, stable_int, stored_anchor, world_size
 from mockserver.apis.hosting.world import CUSTOMERS, ExplicitHosting, HostingRows, SeededHosting
 from mockserver.runtime import ApiBackend, Clock, Handler, MockRequest, MockResponse, WorldOptions
 from mockserver.store import Store, open_store
@@ -76,10 +76,11 @@ class HostingProfile:
         return HostingBackend(spec, options, clock)
 
 
-def _seed_meta(store: Store, seed: int, size: int) -> None:
-    """The hosting world is regenerated from its seed: only the seed is stored."""
+def _seed_meta(store: Store, seed: int, size: int, anchor: int) -> None:
+    """The hosting world is regenerated from its seed and anchor: only those are stored."""
     store.set_meta("seed", seed)
     store.set_meta("world_size", size)
+    store.set_meta("anchor", anchor)
     store.set_meta("migrations", "seeded")
 
 
@@ -99,9 +100,9 @@ class HostingBackend:
         self.default_page, self.default_per = self._default("page", 1), self._default("per", 25)
         self.pruner = Pruner(spec)
         self.store = open_store(options.state_file, "hosting", options.state_url)
-        open_world("hosting", self.store, options, _seed_meta)
+        open_world("hosting", self.store, options, _seed_meta, clock.now())
         self._generation = -1
-        self._seeded: dict[tuple[int, int], SeededHosting] = {}
+        self._seeded: dict[tuple[int, int, int], SeededHosting] = {}
         self._sync()
 
     def _sync(self) -> None:
@@ -111,9 +112,10 @@ class HostingBackend:
         if self.store.get_meta("migrations") == "explicit":
             self.rows: HostingRows = ExplicitHosting(self.store.list("migration"))
         else:
-            key = (int(self.store.get_meta("seed") or 0), int(self.store.get_meta("world_size") or 0))
+            seed, size = int(self.store.get_meta("seed") or 0), int(self.store.get_meta("world_size") or 0)
+            key = (seed, size, stored_anchor(self.store.get_meta("anchor")))
             if key not in self._seeded:
-                self._seeded = {key: SeededHosting(key[0], key[1], list(self.statuses), self._finish)}
+                self._seeded = {key: SeededHosting(*key, list(self.statuses), self._finish)}
             self.rows = self._seeded[key]
         self._generation = generation
 
@@ -124,7 +126,8 @@ class HostingBackend:
     def reset(self) -> None:
         with self.store.transaction():
             self.store.reset()
-            _seed_meta(self.store, self.options.seed, world_size(self.options.world_size))
+            size = world_size(self.options.world_size)
+            _seed_meta(self.store, self.options.seed, size, anchor_for(self.options, self.clock.now()))
         self._sync()
 
     def export_state(self) -> dict[str, Any]:
@@ -140,6 +143,7 @@ class HostingBackend:
             "format": 1,
             "seed": self.store.get_meta("seed"),
             "world_size": self.store.get_meta("world_size"),
+            "anchor": stored_anchor(self.store.get_meta("anchor")),
             "customers": sorted(self.rows.values[1]),
             "migrations": migrations,
         }
@@ -157,6 +161,7 @@ class HostingBackend:
                 "meta": {
                     "seed": data["seed"],
                     "world_size": data["world_size"],
+                    "anchor": stored_anchor(data.get("anchor")),
                     "migrations": "explicit" if explicit else "seeded",
                 },
             }
@@ -239,7 +244,7 @@ class HostingBackend:
         return fallback
 
 
-KNOWN = frozenset({"api", "format", "seed", "world_size", "customers", "migrations"})
+KNOWN = frozenset({"api", "format", "seed", "world_size", "anchor", "customers", "migrations"})
 
 
 def _check(data: Mapping[str, Any]) -> None:

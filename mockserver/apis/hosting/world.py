@@ -2,10 +2,13 @@
 
 Rows are compact columns (status, customer, preset) with a :class:`FilterIndex`; a row's document
 is a pure function of (seed, row, its codes), rendered only when served. Each migration belongs to
-one customer, whose code is its ``owner``. Status and dates agree: validating / to_schedule
-migrations have no execution dates, scheduled ones have future dates (``is_late`` when the first
-date has passed), running / finished ones have past first dates, and only finished ones with
-failures report ``resources_has_errors``.
+one customer, whose code is its ``owner``. Dates are placed around the world's anchor (its "now":
+the mock clock when seeded, or ``--anchor``). Status and dates agree, and both execution dates are
+always present (the docs example always carries them): validating / to_schedule migrations carry
+the dates they would be proposed (ahead), scheduled ones have dates ahead (``is_late`` when the
+first date has passed), one whose detail is "first execution" (scheduled, running, failed) never
+has a past second date, finished ones have both dates past, and only failures report
+``resources_has_errors``.
 
 ``query`` searches code, CSV file names, owner and preset (case-insensitive substring). It is
 the one filter that cannot be an index: it scans a lazily built, lower-cased text column (about
@@ -21,7 +24,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from mockserver.apis.common.rowindex import ANY, FilterIndex, IndexedRows, newest_first, weighted_column
-from mockserver.apis.common.worldkit import ANCHOR, iso, mix64, rng, stable_int
+from mockserver.apis.common.worldkit import iso, mix64, rng, stable_int
 
 Doc = dict[str, Any]
 DAY = 86_400
@@ -120,9 +123,12 @@ def _fits(code: int, wanted: int) -> bool:
 
 
 class SeededHosting(HostingRows):
-    def __init__(self, seed: int, size: int, statuses: list[str], finish: Callable[[Doc], Doc]) -> None:
+    def __init__(
+        self, seed: int, size: int, anchor: int, statuses: list[str], finish: Callable[[Doc], Doc]
+    ) -> None:
         super().__init__()
         self.seed = seed
+        self.anchor = anchor
         self.values = [list(statuses), list(CUSTOMERS)]
         self._finish = finish
         r = random.Random(stable_int(seed, "hosting-columns"))
@@ -140,7 +146,7 @@ class SeededHosting(HostingRows):
         return self._status, self._owner
 
     def created(self, row: int) -> int:
-        return ANCHOR - (row + 1) * self._gap + mix64(self._salt, row) % (self._gap // 2)
+        return self.anchor - (row + 1) * self._gap + mix64(self._salt, row) % (self._gap // 2)
 
     def code(self, row: int) -> str:
         return f"MIG-{self.seed % 1000:03d}-{row + 1:07d}"
@@ -183,41 +189,42 @@ class SeededHosting(HostingRows):
             "created_at": iso(created),
             "from_date": iso(created - r.randint(1, 30) * DAY),
         }
-        doc.update(_lifecycle(status, created, r))
+        doc.update(_lifecycle(status, created, self.anchor, r))
         return self._finish(doc)
 
 
-def _lifecycle(status: str, created: int, r: random.Random) -> Doc:
-    """Execution dates: in the past for running/finished migrations, ahead for scheduled ones
-    (a late one's first date has passed), none before scheduling. ``updated_at`` is the last event."""
-    room = max(2, ANCHOR - created)
+def _lifecycle(status: str, created: int, now: int, r: random.Random) -> Doc:
+    """Execution dates around ``now``; ``updated_at`` is the last event that has happened."""
+    room = max(2, now - created)
+    ahead = now + r.randint(1, 14) * DAY
     if status == "scheduled":
         late = r.random() < 0.15
-        first = created + int(room * r.uniform(0.3, 0.9)) if late else ANCHOR + r.randint(1, 14) * DAY
-        second = max(first, ANCHOR) + r.randint(1, 7) * DAY
-    else:
+        first = created + int(room * r.uniform(0.3, 0.9)) if late else ahead
+        second = max(first, now) + r.randint(1, 7) * DAY
+    elif status in ("running", "failed"):  # "first execution": the second is still to come
         first = created + int(room * r.uniform(0.05, 0.5))
-        second = first + int((ANCHOR - first) * r.uniform(0.1, 0.9))
-    dates: Doc = {}
+        second = now + r.randint(1, 7) * DAY
+    elif status in ("completed_with_errors", "completed"):
+        first = created + int(room * r.uniform(0.05, 0.5))
+        second = first + int((now - first) * r.uniform(0.1, 0.9))
+    else:  # validating, to_schedule: the dates the migration would be proposed
+        first = ahead
+        second = first + r.randint(1, 7) * DAY
     last = created + min(room, {"validating": 600, "to_schedule": 3_600}.get(status, room // 20))
     if status in ("scheduled", "running", "failed", "completed_with_errors", "completed"):
-        dates["first_execution_date"] = iso(first)
-        last = max(last, min(first, ANCHOR))
-    if status in ("scheduled", "completed_with_errors", "completed") or (
-        status == "running" and r.random() < 0.5
-    ):
-        dates["second_execution_date"] = iso(second)
-        if status != "scheduled":
-            last = max(last, second)
+        last = max(last, min(first, now))
+    if status in ("completed_with_errors", "completed"):
+        last = max(last, second)
     return {
-        **dates,
+        "first_execution_date": iso(first),
+        "second_execution_date": iso(second),
         "updated_at": iso(last),
         "resources_has_errors": status in ("failed", "completed_with_errors"),
         "admin_first_execution_override": r.random() < 0.05,
         "admin_second_execution_override": r.random() < 0.03,
         "can_delete": status in ("validating", "to_schedule", "scheduled", "failed"),
         "execute_now": status == "to_schedule" and r.random() < 0.2,
-        "is_late": status == "scheduled" and first < ANCHOR,
+        "is_late": status == "scheduled" and first < now,
     }
 
 

@@ -20,7 +20,7 @@ from collections.abc import Callable
 from typing import Any
 
 from mockserver.apis.common.rowindex import FilterIndex, IndexedRows, newest_first, weighted_column
-from mockserver.apis.common.worldkit import ANCHOR, mix64, stable_int
+from mockserver.apis.common.worldkit import mix64, stable_int
 from mockserver.apis.mixpeek.render import MigrationRenderer, Vocab
 from mockserver.apis.mixpeek.world import Catalog
 
@@ -39,10 +39,17 @@ _TYPE_WEIGHTS = {"re_extract": 50, "copy": 35, "extend": 15}
 
 class SeededMigrations(IndexedRows):
     def __init__(
-        self, seed: int, size: int, catalog: Catalog, vocab: Vocab, finish: Callable[[Doc], Doc]
+        self,
+        seed: int,
+        size: int,
+        anchor: int,
+        catalog: Catalog,
+        vocab: Vocab,
+        finish: Callable[[Doc], Doc],
     ) -> None:
         super().__init__()
         self.seed = seed
+        self.anchor = anchor
         self.values = [
             list(vocab.statuses),
             list(vocab.types),
@@ -50,7 +57,7 @@ class SeededMigrations(IndexedRows):
         ]
         self.statuses, self.types, self.sources = self.values
         self._finish = finish
-        self._renderer = MigrationRenderer(seed, catalog, vocab)
+        self._renderer = MigrationRenderer(seed, anchor, catalog, vocab)
         r = random.Random(stable_int(seed, "migration-columns"))
         status = weighted_column(r, size, [_STATUS_WEIGHTS.get(s, 5) for s in self.statuses], seed, 1)
         mtype = weighted_column(r, size, [_TYPE_WEIGHTS.get(t, 10) for t in self.types], seed, 2)
@@ -65,7 +72,7 @@ class SeededMigrations(IndexedRows):
         self._salt = stable_int(seed, "jitter")
 
     def created(self, row: int) -> int:
-        return ANCHOR - (row + 1) * self._gap + mix64(self._salt, row) % (self._gap // 2)
+        return self.anchor - (row + 1) * self._gap + mix64(self._salt, row) % (self._gap // 2)
 
     def _render(self, row: int) -> Doc:
         code = self._status[row]

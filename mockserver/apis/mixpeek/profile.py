@@ -28,7 +28,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from mockserver.apis.common.rowindex import IndexedRows
-from mockserver.apis.common.seeding import open_world
+from mockserver.apis.common.seeding import anchor_for, open_world
 from mockserver.apis.common.shapes import (
     Pruner,
     Schema,
@@ -38,7 +38,7 @@ from mockserver.apis.common.shapes import (
     response_schema,
     walk,
 )
-from mockserver.apis.common.worldkit import role_for, world_size
+from mockserver.apis.common.worldkit import role_for, stored_anchor, world_size
 from mockserver.apis.mixpeek.filters import FilterError
 from mockserver.apis.mixpeek.migrations import ExplicitMigrations, SeededMigrations
 from mockserver.apis.mixpeek.namespaces import Namespaces, NameTaken, WorldFull
@@ -116,9 +116,9 @@ class MixpeekBackend:
         self.default_limit = self._body_default("limit", 20)
         self.default_offset = self._body_default("offset", 0)
         self.store = open_store(options.state_file, "mixpeek", options.state_url)
-        open_world("mixpeek", self.store, options, seed_store)
+        open_world("mixpeek", self.store, options, seed_store, clock.now())
         self._generation = -1
-        self._seeded_cache: dict[tuple[int, int], SeededMigrations] = {}
+        self._seeded_cache: dict[tuple[int, int, int], SeededMigrations] = {}
         self.pages = PageCache()
         self._sync()
 
@@ -171,16 +171,18 @@ class MixpeekBackend:
             return
         seed = int(self.store.get_meta("seed") or 0)
         size = int(self.store.get_meta("world_size") or 0)
+        anchor = stored_anchor(self.store.get_meta("anchor"))
         self.namespaces = Namespaces(
             self.store, self.clock, seed, self.options.clone_seconds, self.options.max_clones
         )
         if self.store.get_meta("migrations") == "explicit":
             self.migrations: IndexedRows = ExplicitMigrations(self.store.list("migration"))
         else:
-            key = (seed, size)
+            key = (seed, size, anchor)
             if key not in self._seeded_cache:
+                catalog = build_catalog(seed, anchor)
                 self._seeded_cache = {
-                    key: SeededMigrations(seed, size, build_catalog(seed), self.vocab, self._finish_migration)
+                    key: SeededMigrations(seed, size, anchor, catalog, self.vocab, self._finish_migration)
                 }
             self.migrations = self._seeded_cache[key]
         self._generation = generation
@@ -195,7 +197,8 @@ class MixpeekBackend:
     def reset(self) -> None:
         with self.store.transaction():
             self.store.reset()
-            seed_store(self.store, self.options.seed, world_size(self.options.world_size))
+            size = world_size(self.options.world_size)
+            seed_store(self.store, self.options.seed, size, anchor_for(self.options, self.clock.now()))
         self._sync()
 
     def export_state(self) -> dict[str, Any]:

@@ -65,8 +65,9 @@ class Vocab:
 
 
 class MigrationRenderer:
-    def __init__(self, seed: int, catalog: Catalog, vocab: Vocab) -> None:
+    def __init__(self, seed: int, anchor: int, catalog: Catalog, vocab: Vocab) -> None:
         self.seed = seed
+        self.anchor = anchor
         self.catalog = catalog
         self.vocab = vocab
         self.internal_id = ident("int_", seed, "organization", length=16)
@@ -202,7 +203,7 @@ class MigrationRenderer:
                     "overall_progress_percent": 0,
                     "current_stage": None,
                     "stages": [
-                        _stage(s, state, None, None, 0, t, 0, 0, None)
+                        _stage(s, state, None, None, t, 0, 0, None)
                         for s, t in zip(stages, items, strict=True)
                     ],
                     "resources": [_res(nd, state, 0, None) for nd in nodes],
@@ -215,45 +216,54 @@ class MigrationRenderer:
             }
         if status == "completed":
             k = n
-        started = created + r.randint(60, 1800)
+        # The run as offsets from ``created``: (begin, end) per started stage.
+        t = r.randint(60, 1800)
+        started = t
+        spans: list[tuple[int, int]] = []
+        for _ in stages:
+            begin, t = t + r.randint(1, 30), t + r.randint(120, 5400)
+            spans.append((begin, t))
+        fraction = round(r.uniform(0.05, 0.95), 2) if k < n else 1.0
+        failed_end = spans[k][0] + r.randint(30, 600) if k < n else 0
+        # What has happened must lie before the anchor: squeeze the run into [created, anchor) if not.
+        happened = spans[k][0] if status == "in_progress" else failed_end if k < n else spans[-1][1]
+        room = max(1, self.anchor - 1 - created)
+        scale = min(1.0, room / max(1, happened))
+
+        def at(offset: int) -> int:
+            return created + int(offset * scale)
+
         ends: list[int] = []
-        t = started
         out_stages: list[Doc] = []
-        fraction = 1.0
         error: str | None = None
         for i, (stage, total) in enumerate(zip(stages, items, strict=True)):
-            begin, t = t + r.randint(1, 30), t + r.randint(120, 5400)
+            begin, end = spans[i]
             if i < k:
-                out_stages.append(_stage(stage, "completed", begin, t, 100, total, total, 0, None))
-                ends.append(t)
+                out_stages.append(_stage(stage, "completed", at(begin), at(end), total, total, 0, None))
+                ends.append(at(end))
             elif i == k:
-                fraction = round(r.uniform(0.05, 0.95), 2)
                 done = int(total * fraction)
                 if status == "in_progress":
-                    out_stages.append(
-                        _stage(stage, "in_progress", begin, None, fraction * 100, total, done, 0, None)
-                    )
+                    out_stages.append(_stage(stage, "in_progress", at(begin), None, total, done, 0, None))
                 else:
                     error = f"Stage {stage} failed: {_FAILURES.get(stage, 'unexpected worker error')}"
-                    err = error if status == "failed" else None
-                    ends.append(begin + r.randint(30, 600))
+                    failed = max(1, total - done) if status == "failed" else 0
+                    ends.append(at(failed_end))
                     out_stages.append(
                         _stage(
-                            stage,
-                            status,
-                            begin,
-                            ends[-1],
-                            fraction * 100,
-                            total,
-                            done,
-                            max(1, total - done) if status == "failed" else 0,
-                            err,
+                            stage, status, at(begin), ends[-1], total, done, failed, error if failed else None
                         )
                     )
-            else:
-                out_stages.append(_stage(stage, "pending", None, None, 0, total, 0, 0, None))
+            else:  # a stopped run (failed, cancelled) never reaches its later stages
+                later = "pending" if status == "in_progress" else "cancelled"
+                out_stages.append(_stage(stage, later, None, None, total, 0, 0, None))
         overall = 100.0 if status == "completed" else round(min(99.9, (k + fraction) / max(1, n) * 100), 1)
         completed = ends[-1] if status != "in_progress" and ends else None
+        if status == "in_progress":  # the rest of the run, from now: an ETA ahead of the anchor
+            remaining = int((spans[-1][1] - spans[k][0]) * (1 - fraction / max(1, n - k)))
+            estimate = max(at(spans[-1][1]), self.anchor) + max(600, remaining)
+        else:
+            estimate = completed or at(spans[-1][1])
         return {
             "progress": {
                 "overall_status": status,
@@ -261,10 +271,10 @@ class MigrationRenderer:
                 "current_stage": None if status == "completed" else stages[k] if k < n else None,
                 "stages": out_stages,
                 "resources": _resources(nodes, status, overall, error),
-                "started_at": iso(started),
-                "estimated_completion": iso(t + 600) if status == "in_progress" else iso(completed or t),
+                "started_at": iso(at(started)),
+                "estimated_completion": iso(estimate),
             },
-            "started_at": iso(started),
+            "started_at": iso(at(started)),
             "completed_at": iso(completed) if completed else None,
             "error_message": error if status == "failed" else None,
         }
@@ -316,12 +326,13 @@ def _stage(
     status: str,
     begin: int | None,
     end: int | None,
-    percent: float,
     total: int,
     done: int,
     failed: int,
     error: str | None,
 ) -> Doc:
+    """A stage's progress; its percentage is what its items say (0 of 1 is 0 %, never more)."""
+    percent = 100 * done / total if total else (100 if status == "completed" else 0)
     return {
         "stage": stage,
         "status": status,

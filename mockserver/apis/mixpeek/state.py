@@ -2,7 +2,7 @@
 
 Export shape (JSON-able)::
 
-    {"api": "mixpeek", "format": 1, "seed": 0, "world_size": 80,
+    {"api": "mixpeek", "format": 1, "seed": 0, "world_size": 80, "anchor": 1748779200,
      "namespaces": [...], "collections": [...],          # stored documents, private "_" fields too
      "clones": [{"namespace_id", "namespace_name", "status", ...}],   # a read-only view
      "migrations": [...] | {"seeded": true, "count": n},
@@ -27,6 +27,7 @@ from mockserver.apis.common.statecheck import (
     check_text,
     objects,
 )
+from mockserver.apis.common.worldkit import stored_anchor
 from mockserver.apis.mixpeek.migrations import SeededMigrations
 from mockserver.apis.mixpeek.namespaces import CLONE_INDEX, Namespaces
 from mockserver.apis.mixpeek.world import build_catalog
@@ -35,8 +36,8 @@ from mockserver.store import Store
 FORMAT = 1
 
 
-def seed_store(store: Store, seed: int, world_size: int) -> None:
-    catalog = build_catalog(seed)
+def seed_store(store: Store, seed: int, world_size: int, anchor: int) -> None:
+    catalog = build_catalog(seed, anchor)
     for ns in catalog.namespaces:
         store.reserve_name("namespace", ns["namespace_name"], ns["namespace_id"])
         store.put("namespace", ns["namespace_id"], ns)
@@ -44,6 +45,7 @@ def seed_store(store: Store, seed: int, world_size: int) -> None:
         store.put("collection", col["collection_id"], col, index=col["_namespace_id"])
     store.set_meta("seed", seed)
     store.set_meta("world_size", world_size)
+    store.set_meta("anchor", anchor)
     store.set_meta("migrations", "seeded")
 
 
@@ -53,6 +55,7 @@ def export_state(store: Store, migrations: IndexedRows, namespaces: Namespaces, 
         collections = store.list("collection")
         seed = store.get_meta("seed")
         size = store.get_meta("world_size")
+        anchor = stored_anchor(store.get_meta("anchor"))
         sequences = {"clone": store.current_sequence("clone")}
     if isinstance(migrations, SeededMigrations) and len(migrations) > limit:
         docs: Any = {"seeded": True, "count": len(migrations)}
@@ -73,6 +76,7 @@ def export_state(store: Store, migrations: IndexedRows, namespaces: Namespaces, 
         "format": FORMAT,
         "seed": seed,
         "world_size": size,
+        "anchor": anchor,
         "namespaces": stored_ns,
         "collections": collections,
         "clones": clones,
@@ -82,7 +86,18 @@ def export_state(store: Store, migrations: IndexedRows, namespaces: Namespaces, 
 
 
 KNOWN = frozenset(
-    {"api", "format", "seed", "world_size", "namespaces", "collections", "clones", "migrations", "sequences"}
+    {
+        "api",
+        "format",
+        "seed",
+        "world_size",
+        "anchor",
+        "namespaces",
+        "collections",
+        "clones",
+        "migrations",
+        "sequences",
+    }
 )
 SEEDED_NAMESPACES = 64  # more than any seed builds (5 to 8): room for the seeded ones beside the clones
 COLLECTIONS_PER_NAMESPACE = 32
@@ -198,6 +213,7 @@ def import_state(store: Store, data: Mapping[str, Any]) -> None:
             "meta": {
                 "seed": data["seed"],
                 "world_size": data["world_size"],
+                "anchor": stored_anchor(data.get("anchor")),
                 "migrations": "explicit" if explicit else "seeded",
             },
         }

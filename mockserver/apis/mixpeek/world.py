@@ -1,10 +1,10 @@
 """The seeded Mixpeek catalog: namespaces and their collections, buckets, taxonomies, retrievers.
 
-:func:`build_catalog` is a pure function of the seed. Namespaces and collections are documents in
-the shape the API answers with, plus private ``_``-prefixed fields (bucket, taxonomy, retriever
-and cluster ids) that keep references resolvable; counts that depend on other documents
-(``collection_count``, ``document_count``, ``bucket_count``) are computed when a namespace is
-rendered, never stored, so they cannot disagree.
+:func:`build_catalog` is a pure function of the seed and the anchor (the world's "now"). Namespaces
+and collections are documents in the shape the API answers with, plus private ``_``-prefixed fields
+(bucket, taxonomy, retriever and cluster ids) that keep references resolvable; counts that depend on
+other documents (``collection_count``, ``document_count``, ``bucket_count``) are computed when a
+namespace is rendered, never stored, so they cannot disagree.
 
 Every namespace also has its system collection ``_direct_upsert`` (source type ``direct_upsert``:
 documents written straight into the namespace), marked ``_system``: it is listed only when asked
@@ -17,7 +17,7 @@ import random
 from dataclasses import dataclass
 from typing import Any
 
-from mockserver.apis.common.worldkit import ANCHOR, ident, iso, pick, rng, stable_int
+from mockserver.apis.common.worldkit import ident, iso, pick, rng, stable_int
 from mockserver.apis.mixpeek.vocab import ENVS, EXTRACTORS, PROJECTS, TAXONOMIES, TEAMS, THEMES
 
 Doc = dict[str, Any]
@@ -35,7 +35,7 @@ class Catalog:
         return [c for c in self.collections if c["_namespace_id"] == namespace_id and not c.get("_system")]
 
 
-def build_catalog(seed: int) -> Catalog:
+def build_catalog(seed: int, anchor: int) -> Catalog:
     r = rng(seed, "catalog")
     count = r.randint(5, 8)
     names: list[tuple[str, str]] = []
@@ -48,15 +48,17 @@ def build_catalog(seed: int) -> Catalog:
     namespaces: list[Doc] = []
     collections: list[Doc] = []
     for i, (theme, name) in enumerate(names):
-        ns, cols = _namespace(seed, i, theme, name, r)
+        ns, cols = _namespace(seed, anchor, i, theme, name, r)
         namespaces.append(ns)
         collections.extend(cols)
     return Catalog(namespaces, collections)
 
 
-def _namespace(seed: int, i: int, theme: str, name: str, r: random.Random) -> tuple[Doc, list[Doc]]:
+def _namespace(
+    seed: int, anchor: int, i: int, theme: str, name: str, r: random.Random
+) -> tuple[Doc, list[Doc]]:
     ns_id = ident("ns_", seed, "namespace", i)
-    created = ANCHOR - r.randint(300, 700) * DAY + r.randint(0, DAY)
+    created = anchor - r.randint(300, 700) * DAY + r.randint(0, DAY)
     description, templates = THEMES[theme]
     chosen = _choose_collections(templates, r)
     buckets = {mod: ident("bkt_", seed, ns_id, mod) for _, mod, up in chosen if up is None}
