@@ -317,7 +317,11 @@ def test_clone_lifecycle_and_listing_under_the_clone() -> None:
     response = _clone(w, source["namespace_name"], {"namespace_name": "catalog_staging_copy"})
     assert response.status == 200
     body = response.body
-    assert body["status"] == "cloning" and body["task_id"] and body.get("cloned_resources") is None
+    assert body["status"] == "cloning" and body["task_id"]
+    # the docs example: an object while cloning, every count zero until ready
+    assert body["cloned_resources"] == dict.fromkeys(
+        ("collections", "retrievers", "taxonomies", "buckets", "objects", "points"), 0
+    )
     assert body["source_namespace_id"] == source["namespace_id"]
     new_id = body["namespace"]["namespace_id"]
     assert new_id.startswith("ns_") and new_id != source["namespace_id"]
@@ -429,3 +433,31 @@ def test_scalar_in_is_a_one_element_list_and_unknown_fields_match_nothing(w: Wor
     # a declared field a document leaves out is null there; free-form objects admit any key
     assert total("source.collection_id", "ne", "x") == len(docs)
     assert total("metadata.no_such_key", "nin", ["x"]) == len(docs)
+
+
+def test_source_organization_id_is_admin_only() -> None:
+    """The docs: "Source org ID for cross-org cloning (admin only)"."""
+    w = world(seed=4, tokens={"sk_boss": "admin"})
+    source = _namespaces(w)[0]["namespace_name"]
+    body = {"namespace_name": "cross_org_copy", "source_organization_id": "org_abc123"}
+    refused = w.call(CLONE, body, path={"namespace_identifier": source}, principal="sk_user")
+    w.check(CLONE, refused)
+    assert refused.status == 403
+    assert "source_organization_id" in refused.body["error"]["message"]
+    assert refused.body["error"]["details"] == {"field": "source_organization_id"}
+    assert (
+        w.call(
+            CLONE,
+            {**body, "source_organization_id": None},
+            path={"namespace_identifier": source},
+            principal="sk_user",
+        ).status
+        == 200
+    )
+    admin = w.call(
+        CLONE,
+        {**body, "namespace_name": "cross_org_admin"},
+        path={"namespace_identifier": source},
+        principal="sk_boss",
+    )
+    assert admin.status == 200

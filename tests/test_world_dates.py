@@ -105,3 +105,15 @@ def test_anchor_flag_parses_iso_and_refuses_nonsense() -> None:
     )
     assert refused.returncode == 2
     assert "--anchor" in refused.stderr and "ISO 8601" in refused.stderr
+
+
+def test_seed_rules_on_migrations_hold_over_the_default_world() -> None:
+    docs = _migrations(world(seed=1))
+    for m in docs:  # the docs: "New extractors to use (RE_EXTRACT only)"
+        if m["config"]["feature_extractors"] is not None:
+            assert m["config"]["migration_type"] == "re_extract"
+    assert any(m["config"]["feature_extractors"] for m in docs)
+    for key in ("taxonomy_ids", "cluster_ids", "retriever_ids"):  # arrays, as the docs example shows
+        values = [m["config"]["filters"][key] for m in docs]
+        assert any(isinstance(v, list) and v for v in values), key
+        assert all(v is None or all(isinstance(i, str) for i in v) for v in values)

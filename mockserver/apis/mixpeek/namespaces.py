@@ -9,11 +9,12 @@ exists (its name is taken, ``X-Namespace`` resolves) but lists no collections an
 Readiness is computed at read time from the shared clock — no background timer. Clones are filed
 under the index ``clone`` so that counting them is cheap: the world holds at most ``max_clones``
 (:class:`WorldFull` beyond, a 409).
-``source_organization_id`` (cross-organisation cloning) is accepted and ignored: the mock has one
-organisation. A clone made with ``ttl_seconds`` carries ``_clone.expires_at``; from then on (mock
-clock) it is gone: looking it up deletes it and its collections, so it is no longer found, listed
-or exported. Its name stays reserved (the store never releases a name): cloning onto it again
-answers 409.
+``source_organization_id`` (cross-organisation cloning, "admin only") is refused with 403 for a
+non-admin key (the profile checks it) and otherwise ignored: the mock has one organisation.
+``cloned_resources`` is an object while cloning too, its counts zero until ready (the docs example).
+A clone made with ``ttl_seconds`` carries ``_clone.expires_at``; from then on (mock clock) it is
+gone: looking it up deletes it and its collections, so it is no longer found, listed or exported.
+Its name stays reserved (the store never releases a name): cloning onto it again answers 409.
 """
 
 from __future__ import annotations
@@ -111,7 +112,10 @@ class Namespaces:
             "source_namespace_id": clone["source_namespace_id"],
             "status": "ready" if ready else "cloning",
             "task_id": clone["task_id"],
-            "cloned_resources": clone["cloned_resources"] if ready else None,
+            # the docs example: an object while cloning, its counts zero until the clone is ready
+            "cloned_resources": dict(clone["cloned_resources"])
+            if ready
+            else dict.fromkeys(clone["cloned_resources"], 0),
             "primary_retriever_id": ns["_retriever_ids"][0] if ns["_retriever_ids"] else None,
         }
 

@@ -255,6 +255,20 @@ class MixpeekBackend:
         self._sync()
         identifier = str(request.path_params.get("namespace_identifier", ""))
         body = request.body if isinstance(request.body, dict) else {}
+        if (
+            body.get("source_organization_id") is not None
+            and self.role_for(request.principal or "") != "admin"
+        ):
+            return MockResponse(  # the docs: "Source org ID for cross-org cloning (admin only)"
+                403,
+                error_body(
+                    403,
+                    "source_organization_id (cross-organization cloning) is only available to admin keys",
+                    "ForbiddenError",
+                    {"field": "source_organization_id"},
+                    code="admin_only",
+                ),
+            )
         source = self.namespaces.find(identifier)
         if source is None:
             return _not_found(identifier)

@@ -89,7 +89,7 @@ class MigrationRenderer:
             "migration_id": ident("mig_", self.seed, "migration", row),
             "internal_id": self.internal_id,
             "namespace_id": source,
-            "config": self._config(mtype, source, target, cols, selected, r),
+            "config": self._config(mtype, source, target, cols, selected, nodes, r),
             "status": status,
             "created_at": iso(created),
             "additional_data": {
@@ -124,7 +124,14 @@ class MigrationRenderer:
         return pick(r, same or others or self.catalog.namespaces)
 
     def _config(
-        self, mtype: str, source: str, target: Doc, cols: list[Doc], selected: list[Doc], r: random.Random
+        self,
+        mtype: str,
+        source: str,
+        target: Doc,
+        cols: list[Doc],
+        selected: list[Doc],
+        nodes: list[Node],
+        r: random.Random,
     ) -> Doc:
         extractors = sorted({c["feature_extractor"]["feature_extractor_name"] for c in selected})
         if mtype == "re_extract":
@@ -136,17 +143,14 @@ class MigrationRenderer:
                 }
                 for e in extractors
             ] or None
-        elif mtype == "extend":
-            fes = [
-                {
-                    "feature_extractor_name": "text_extractor",
-                    "version": "v1",
-                    "parameters": {"chunk_size": 512, "chunk_overlap": 64},
-                }
-            ]
-        else:
+        else:  # the docs: "New extractors to use (RE_EXTRACT only)"
             fes = None
         partial = len(selected) < len(cols)
+
+        def only(kind: str) -> list[str] | None:
+            """A partial migration names the resources of its graph, as the docs example does."""
+            return [nd.resource_id for nd in nodes if nd.resource_type == kind] if partial else None
+
         return {
             "migration_type": mtype,
             "source_namespace_id": source,
@@ -155,9 +159,9 @@ class MigrationRenderer:
             "feature_extractors": fes,
             "filters": {
                 "collection_ids": [c["collection_id"] for c in selected] if partial else None,
-                "taxonomy_ids": None,
-                "cluster_ids": None,
-                "retriever_ids": None,
+                "taxonomy_ids": only("taxonomy"),
+                "cluster_ids": only("cluster"),
+                "retriever_ids": only("retriever"),
                 "date_range": {"after": "2024-01-01T00:00:00Z"} if r.random() < 0.15 else None,
                 "auto_include_dependencies": True,
             },
