@@ -10,9 +10,9 @@ import orjson
 import pytest
 from starlette.testclient import TestClient
 
+from mockserver.apis.common.worldkit import ANCHOR
 from mockserver.app import MockApp, create_app
 from mockserver.config import Config
-from mockserver.apis.common.worldkit import ANCHOR
 from mockserver.testing import run_server
 from tests.conftest import API_TOKEN, BEARER
 
@@ -24,7 +24,8 @@ CLONE = "/v1/namespaces/{}/clone"
 @pytest.fixture()
 def mock() -> Iterator[httpx.Client]:
     """A fresh server per test: these tests change state. Pinned (``--anchor``): exports are compared."""
-    with run_server(create_app(Config(seed=5, clone_seconds=3, anchor=ANCHOR))) as url, httpx.Client(base_url=url) as c:
+    app = create_app(Config(seed=5, clone_seconds=3, anchor=ANCHOR))
+    with run_server(app) as url, httpx.Client(base_url=url) as c:
         yield c
 
 

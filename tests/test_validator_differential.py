@@ -160,9 +160,7 @@ def cases() -> Iterator[Any]:
 
 
 @pytest.mark.parametrize("source", cases())
-def test_our_validator_agrees_with_openapi_schema_validator(
-    source: Path | str, tmp_path: Path
-) -> None:
+def test_our_validator_agrees_with_openapi_schema_validator(source: Path | str, tmp_path: Path) -> None:
     path = _generated_spec(tmp_path) if source == "generated" else source
     if isinstance(path, Path) and path.suffix == ".gz":  # the big ones: a sample of their schemas
         plain = tmp_path / path.stem
