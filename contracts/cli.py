@@ -18,6 +18,7 @@ from contracts.diff.compare import diff_specs
 from contracts.engine import Progress, RunOptions, RunResult, SetupError, run
 from contracts.options import PHASES, parse_pairs, parse_phases
 from contracts.report import FAMILIES, render_console, summarize, write_json, write_junit
+from contracts.report.baseline import BaselineError, new_findings, read_baseline, write_baseline
 from contracts.report.html import write_html
 from contracts.report.merge import MergeError, RunReport, merge, read_report, write_report
 from contracts.selection import Selection, SelectionError
@@ -121,6 +122,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help="show at most N findings in the table (the rest counted; JSON and JUnit keep all)",
     )
+    runner.add_argument(
+        "--baseline", default=None, metavar="FILE", help="report only findings not in FILE (accepted drift)"
+    )
+    runner.add_argument(
+        "--write-baseline", default=None, metavar="FILE", help="record this run's findings as the baseline"
+    )
     runner.add_argument("--quiet", action="store_true", help="no progress on stderr")
     differ = commands.add_parser("diff", help="compare two specs statically")
     differ.add_argument("old", help="the contract")
@@ -144,7 +151,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "merge":
             return _merge(args)
         return _diff(args)
-    except (UsageError, SetupError, SpecError, OSError, ShardError, MergeError, SelectionError) as exc:
+    except (
+        UsageError,
+        SetupError,
+        SpecError,
+        OSError,
+        ShardError,
+        MergeError,
+        SelectionError,
+        BaselineError,
+    ) as exc:
         print(exc if isinstance(exc, UsageError) else f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
@@ -177,16 +193,23 @@ def _run(args: argparse.Namespace) -> int:
         if args.seed is None:
             raise UsageError("contracts run: --shard needs --seed (every shard must run with the same seed)")
         result = _run_shard(args.spec, args.url, options, progress, shard)
+    findings, footer = result.findings, f"seed: {result.seed}"
+    if args.write_baseline:
+        write_baseline(args.write_baseline, findings)
+        footer += f"; {len(findings)} finding(s) written to the baseline {args.write_baseline}"
+    if args.baseline:
+        findings = new_findings(findings, read_baseline(args.baseline))
+        footer += f"; {len(result.findings) - len(findings)} known finding(s) accepted by {args.baseline}"
     summary = summarize(
-        result.findings,
+        findings,
         operations=result.operations,
         requests=result.requests,
         untested=len(result.untested),
         phases=result.phases,
         stopped=result.stopped,
     )
-    report = RunReport(result.findings, summary, result.seed, shard, list(result.labels), result.coverage)
-    return _verdict(report, args, f"seed: {result.seed}")
+    report = RunReport(findings, summary, result.seed, shard, list(result.labels), result.coverage)
+    return _verdict(report, args, footer)
 
 
 def _run_shard(

@@ -96,7 +96,8 @@ def test_three_shards_merge_to_the_unsharded_runs_findings(
     assert got["summary"]["findings"] == expected["summary"]["findings"]
     assert got["summary"]["by_kind"] == expected["summary"]["by_kind"]
     assert got["summary"]["untested"] == expected["summary"]["untested"]
-    assert got["summary"]["phases"] == expected["summary"]["phases"]
+    # a shard runs the stateful phase only when the operations a link joins fell in the same shard
+    assert set(got["summary"]["phases"]) <= set(expected["summary"]["phases"])
     covered = {c["operation"]: c["success_reached"] for c in got["coverage"]}
     assert covered == {c["operation"]: c["success_reached"] for c in expected["coverage"]}
     for entry in got["coverage"]:  # each operation's statuses: those of the shard that ran it

@@ -17,6 +17,7 @@ from contracts.report import (
     write_json,
     write_junit,
 )
+from contracts.report.baseline import finding_id
 
 LIST = "POST /v1/namespaces/migrations/list"
 CLONE = "POST /v1/namespaces/{namespace_identifier}/clone"
@@ -70,6 +71,7 @@ def test_json_shape(tmp_path: Path) -> None:
         "stopped": "",
     }
     assert data["findings"][1] == {
+        "id": finding_id(FINDINGS[1]),
         "operation": LIST,
         "kind": "bound-tighter",
         "location": "request.body.limit",

@@ -11,6 +11,7 @@ from typing import Any
 
 from contracts.coverage import OperationCoverage
 from contracts.findings import Finding
+from contracts.report.baseline import finding_id
 from contracts.report.summary import Summary
 
 
@@ -18,7 +19,7 @@ def to_json(
     findings: Sequence[Finding], summary: Summary, coverage: Sequence[OperationCoverage] = ()
 ) -> dict[str, Any]:
     return {
-        "findings": [f.to_dict() for f in findings],
+        "findings": [{"id": finding_id(f), **f.to_dict()} for f in findings],
         "coverage": [c.to_dict() for c in coverage],
         "summary": {**asdict(summary), "phases": list(summary.phases)},
     }

@@ -85,7 +85,7 @@ def read_report(path: str | os.PathLike[str]) -> RunReport:
 
 
 def _finding(item: dict[str, Any]) -> Finding:
-    fields = {k: v for k, v in item.items() if k != "evidence"}
+    fields = {k: v for k, v in item.items() if k not in ("evidence", "id")}  # id: derived, not stored
     return Finding(**fields, evidence=Evidence(**item.get("evidence", {})))
 
 
