@@ -67,6 +67,7 @@ BENCHES = (
 HARDENING = (
     Bench("selffuzz", "selffuzz.py", "Self-fuzz (schemathesis, every phase)", 3600),
     Bench("durability", "bench_durability.py", "Durability: concurrent clones, kill -9, restart", 1800),
+    Bench("postgres", "bench_postgres.py", "A team's mock: 4 replicas on PostgreSQL vs SQLite", 1800),
     Bench("hardening", "bench_hardening.py", "Hardening", 3600),
     Bench("slowloris", "bench_slowloris.py", "Slowloris: a normal client beside 1,000 slow connections", 600),
 )
