@@ -155,3 +155,14 @@ def test_shard_needs_a_seed(capsys: pytest.CaptureFixture[str]) -> None:
     assert "--shard needs --seed" in capsys.readouterr().err
     assert cli.main([*args[:-1], "5/2", "--seed", "1"]) == 2
     assert "I must be between 1 and N" in capsys.readouterr().err
+
+
+def test_a_shard_with_no_operations_writes_an_empty_report(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    report = tmp_path / "empty.json"
+    args = ["run", "--spec", str(MIXPEEK), "--url", "http://127.0.0.1:9", "--seed", "1"]
+    assert cli.main([*args, "--shard", "5/5", "--json", str(report)]) == 0  # 3 operations, 5 shards
+    data = json.loads(report.read_text())
+    assert data["findings"] == [] and data["run"] == {"seed": 1, "shard": "5/5", "operations": []}
+    assert "No drift found (0 operations" in capsys.readouterr().out
