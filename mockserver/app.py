@@ -26,11 +26,11 @@ from mockserver.control.access import AdminGate
 from mockserver.control.crosssite import CrossSiteGuard
 from mockserver.control.dashboard import ENDPOINTS as DASHBOARD_ENDPOINTS
 from mockserver.control.dashboard import dashboard_routes
-from mockserver.control.journal import Journal
 from mockserver.control.plane import ControlPlane
 from mockserver.control.problems import from_http_exception, json_response
 from mockserver.control.routes import control_routes, listing
 from mockserver.control.sessions import Sessions, open_sessions
+from mockserver.control.shared_journal import open_journal
 from mockserver.endpoint import SESSION_HEADER, SpecEndpoint
 from mockserver.pipeline.errors import PROBLEM_JSON, title_for
 from mockserver.proxy.front import front_behaviour
@@ -85,7 +85,7 @@ class MockApp(Starlette):
             for scheme in served.spec.security_schemes.values()
             if scheme.get("type") == "apiKey" and scheme.get("name")
         )
-        self.journal = Journal(config.journal_size, secrets)
+        self.journal = open_journal(config.journal_size, secrets, config.state_url, config.shared_journal)
         self.sessions: Sessions = open_sessions(config.state_url)
         self.control = ControlPlane(config, self.catalog, self.journal, self.sessions)
         self.endpoint = SpecEndpoint(config, self.catalog, self.journal, self.sessions)

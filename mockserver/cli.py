@@ -80,6 +80,11 @@ def build_parser() -> argparse.ArgumentParser:
         "refusing to start",
     )
     parser.add_argument(
+        "--shared-journal",
+        action="store_true",
+        help="with --state-url: /_mock/journal and /_mock/coverage show every replica's traffic",
+    )
+    parser.add_argument(
         "--workers",
         type=int,
         default=1,
@@ -212,6 +217,8 @@ def parse_config(argv: Sequence[str] | None = None) -> Config:
             anchor = parse_anchor(args.anchor)
         except ValueError as exc:
             build_parser().error(f"--anchor: {exc}")
+    if args.shared_journal and args.state_url is None:
+        build_parser().error("--shared-journal goes with --state-url")
     _check_proxy(build_parser(), args)
     if args.max_depth > MAX_DEPTH:  # the validators recurse: ~250 levels is where they give up
         build_parser().error(f"--max-depth must be at most {MAX_DEPTH}")
@@ -235,6 +242,7 @@ def parse_config(argv: Sequence[str] | None = None) -> Config:
         state_file=args.state_file,
         state_url=args.state_url,
         reseed=args.reseed,
+        shared_journal=args.shared_journal,
         tokens={token: role for role, token in args.token},
         admin_token=args.admin_token,
         clone_seconds=args.clone_seconds,

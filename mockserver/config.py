@@ -40,6 +40,7 @@ class Config:
     state_file: str | None = None
     state_url: str | None = None  # postgresql://…: the state of every replica, in one database
     reseed: bool = False  # replace a state URL's world of another seed instead of refusing
+    shared_journal: bool = False  # journal and coverage of every replica in the state URL's database
     tokens: dict[str, str] = field(default_factory=dict)  # token -> role
     admin_token: str | None = None
     clone_seconds: float = 3.0

@@ -169,3 +169,60 @@ def test_three_replicas_a_storm_and_a_sigkill_lose_nothing(pg_url: str) -> None:
     finally:
         for replica in replicas:
             replica.kill()
+
+
+def _journal(url: str, count: int) -> list[dict[str, Any]]:
+    """The journal once it holds ``count`` entries (replicas write theirs every 0.2 s)."""
+    entries: list[dict[str, Any]] = []
+    for _ in range(100):
+        entries = httpx.get(f"{url}/_mock/journal").json()["entries"]
+        if len(entries) >= count:
+            break
+        time.sleep(0.1)
+    return entries
+
+
+def test_a_shared_journal_shows_every_replicas_traffic_and_stays_bounded(pg_url: str) -> None:
+    args = ["--state-url", pg_url, "--shared-journal"]
+    with MockProcess(*args) as a, MockProcess(*args) as b:
+        namespace = mixpeek_state(a.url)["namespaces"][0]["namespace_id"]
+        ask = {**BEARER, "X-Namespace": namespace}
+        assert httpx.post(f"{a.url}{COLLECTIONS}", headers=ask, json={}).status_code == 200
+        assert httpx.post(f"{b.url}{COLLECTIONS}?limit=2", headers=ask, json={}).status_code == 200
+        unknown = {**BEARER, "X-Namespace": "no_such_namespace"}
+        assert httpx.post(f"{b.url}{COLLECTIONS}", headers=unknown, json={}).status_code == 404
+        for replica in (a, b):  # each replica's dashboard: the team's traffic, newest first
+            entries = _journal(replica.url, 3)
+            assert [(e["query"], e["status"]) for e in entries] == [("", 404), ("limit=2", 200), ("", 200)]
+            assert entries[0]["headers"]["authorization"] == "[redacted]"
+            coverage = httpx.get(f"{replica.url}/_mock/coverage").json()["operations"]
+            listed = next(o for o in coverage if o["operation"] == f"POST {COLLECTIONS}")
+            assert listed["served"] == {"200": 2, "404": 1}
+        assert httpx.delete(f"{b.url}/_mock/journal").status_code == 204
+        assert httpx.get(f"{a.url}/_mock/journal").json()["entries"] == []
+
+
+def test_the_shared_journal_keeps_the_newest_entries_only(pg_url: str) -> None:
+    from mockserver.control.shared_journal import SharedJournal
+    from mockserver.store.shared import PostgresJournal
+
+    table = PostgresJournal(pg_url)
+    journal = SharedJournal(table, capacity=5)
+    try:
+        for i in range(12):
+            journal.record(
+                time=i,
+                method="GET",
+                path=f"/r{i}",
+                query="",
+                operation="GET /r",
+                status=200,
+                latency_ms=1.0,
+                session=None,
+                headers={},
+            )
+        assert [e["path"] for e in journal.query(limit=100)] == [f"/r{i}" for i in range(11, 6, -1)]
+        assert journal.coverage == {("GET /r", 200): 12}  # counts are not trimmed, entries are
+    finally:
+        journal.close()
+        table.close()

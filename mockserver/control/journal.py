@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections import Counter, deque
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 from typing import Any
@@ -142,9 +142,14 @@ class Journal:
         self._secrets = secrets
         self._entries: deque[Entry] = deque(maxlen=capacity)
         self._ids = itertools.count(1)
-        self.coverage: Counter[tuple[str, int]] = Counter()
+        self._hits: Counter[tuple[str, int]] = Counter()
         self.findings = FindingLog()  # what the proxy saw, folded per cause (GET /_mock/findings)
         self._bodies: dict[int, Bodies] = {}  # the newest BODIES_KEPT entries' bodies
+
+    @property
+    def coverage(self) -> Counter[tuple[str, int]]:
+        """Hits per (operation label, status): the API's answers, not the mock's own errors."""
+        return self._hits
 
     def record(self, *, bodies: Bodies | None = None, **fields: Any) -> None:
         """Keep one request. Credentials are redacted here too, whatever the caller passed; headers,
@@ -159,7 +164,7 @@ class Journal:
         entry = Entry(id=next(self._ids), **fields)
         self._entries.append(entry)
         if entry.operation is not None and not entry.by_mock:
-            self.coverage[(entry.operation, entry.status)] += 1
+            self._hits[(entry.operation, entry.status)] += 1
         if bodies is not None:
             self._bodies[entry.id] = bodies
             if len(self._bodies) > BODIES_KEPT:
@@ -167,7 +172,7 @@ class Journal:
 
     def clear(self) -> None:
         self._entries.clear()
-        self.coverage.clear()
+        self._hits.clear()
         self.findings.clear()
         self._bodies.clear()
 
@@ -200,19 +205,32 @@ class Journal:
     ) -> list[dict[str, Any]]:
         """Newest first, filtered; ``operation`` matches the label or a substring of it; ``since``
         keeps only entries whose id is greater (what a polling reader has not seen yet)."""
-        out: list[dict[str, Any]] = []
-        for entry in reversed(self._entries):
-            if entry.id <= since:
-                break
-            if operation and (entry.operation is None or operation not in entry.operation):
-                continue
-            if status is not None and entry.status != status:
-                continue
-            if method and entry.method != method.upper():
-                continue
-            if path and path not in entry.path:
-                continue
-            out.append(entry.to_dict())
-            if len(out) >= limit:
-                break
-        return out
+        return select(reversed(self._entries), operation, status, method, path, limit, since)
+
+
+def select(
+    newest_first: Iterable[Entry],
+    operation: str | None,
+    status: int | None,
+    method: str | None,
+    path: str | None,
+    limit: int,
+    since: int = 0,
+) -> list[dict[str, Any]]:
+    """The entries newer than ``since`` that match every filter given, as dicts, at most ``limit``."""
+    out: list[dict[str, Any]] = []
+    for entry in newest_first:
+        if entry.id <= since:
+            break
+        if operation and (entry.operation is None or operation not in entry.operation):
+            continue
+        if status is not None and entry.status != status:
+            continue
+        if method and entry.method != method.upper():
+            continue
+        if path and path not in entry.path:
+            continue
+        out.append(entry.to_dict())
+        if len(out) >= limit:
+            break
+    return out

@@ -57,6 +57,16 @@ MIGRATIONS: list[tuple[int, str]] = [
         CREATE TABLE specmock_sessions (name text PRIMARY KEY, prefs json NOT NULL);
         """,
     ),
+    (
+        3,
+        """
+        CREATE TABLE specmock_journal (
+          id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, entry json NOT NULL);
+        CREATE TABLE specmock_coverage (
+          operation text NOT NULL, status int NOT NULL, hits bigint NOT NULL,
+          PRIMARY KEY (operation, status));
+        """,
+    ),
 ]
 LATEST = MIGRATIONS[-1][0]
 

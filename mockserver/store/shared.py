@@ -1,12 +1,16 @@
-"""What PostgreSQL replicas share besides their worlds: the mock clock's offset and session preferences.
+"""What PostgreSQL replicas share besides their worlds: the clock's offset, session preferences and
+(``--shared-journal``) the journal and coverage.
 
-Both live in the state database (``specmock_clock``, one row; ``specmock_sessions``, one row per
-session name) and use the process's pool (:func:`~mockserver.store.database.open_database`).
+They live in the state database (``specmock_clock``, one row; ``specmock_sessions``, one row per
+session name; ``specmock_journal``, the newest entries of every replica, bounded; and
+``specmock_coverage``, hits per operation and status) and use the process's pool
+(:func:`~mockserver.store.database.open_database`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import orjson
@@ -78,6 +82,56 @@ class PostgresSessions:
 
     def clear(self) -> None:
         self.db.run(lambda conn: conn.execute("DELETE FROM specmock_sessions"))
+
+    def close(self) -> None:
+        release_database(self.db)
+
+
+class PostgresJournal:
+    """The team's journal entries (JSON objects, newest kept) and operation x status hit counts."""
+
+    def __init__(self, url: str) -> None:
+        self.db: Database = open_database(url)
+
+    def append(self, entries: Sequence[dict[str, Any]], hits: Counter[tuple[str, int]], keep: int) -> None:
+        """Add ``entries`` and ``hits`` in one transaction, and forget all but the newest ``keep``."""
+        if not entries and not hits:
+            return
+        with self.db.transaction() as conn, conn.cursor() as cur:
+            cur.executemany(
+                "INSERT INTO specmock_journal (entry) VALUES (%s)",
+                [(orjson.dumps(e).decode(),) for e in entries],
+            )
+            cur.executemany(
+                "INSERT INTO specmock_coverage AS c (operation, status, hits) VALUES (%s, %s, %s)"
+                " ON CONFLICT (operation, status) DO UPDATE SET hits = c.hits + excluded.hits",
+                [(op, status, n) for (op, status), n in sorted(hits.items())],
+            )
+            cur.execute(
+                "DELETE FROM specmock_journal WHERE id <= (SELECT MAX(id) FROM specmock_journal) - %s",
+                (keep,),
+            )
+
+    def recent(self, limit: int) -> list[tuple[int, dict[str, Any]]]:
+        """The newest ``limit`` entries with their ids, newest first."""
+        return self.db.run(
+            lambda conn: conn.execute(
+                "SELECT id, entry FROM specmock_journal ORDER BY id DESC LIMIT %s", (limit,)
+            ).fetchall(),
+            retry=True,
+        )
+
+    def coverage(self) -> Counter[tuple[str, int]]:
+        rows = self.db.run(
+            lambda conn: conn.execute("SELECT operation, status, hits FROM specmock_coverage").fetchall(),
+            retry=True,
+        )
+        return Counter({(op, int(status)): int(hits) for op, status, hits in rows})
+
+    def clear(self) -> None:
+        with self.db.transaction() as conn:
+            conn.execute("DELETE FROM specmock_journal")
+            conn.execute("DELETE FROM specmock_coverage")
 
     def close(self) -> None:
         release_database(self.db)
