@@ -142,8 +142,17 @@ async def _unreachable(url: str, names: list[str], concurrency: int = 50) -> lis
     async with httpx.AsyncClient(base_url=url, limits=limits, timeout=60) as client:
 
         async def resolves(name: str) -> bool:
-            response = await client.post(COLLECTIONS, headers={**BEARER, "X-Namespace": name}, json={})
-            return response.status_code == 200
+            for attempt in range(3):  # a read: asked again if a keep-alive connection was closed under it
+                try:
+                    response = await client.post(
+                        COLLECTIONS, headers={**BEARER, "X-Namespace": name}, json={}
+                    )
+                except httpx.TransportError:
+                    if attempt == 2:
+                        raise
+                    continue
+                return response.status_code == 200
+            return False
 
         found = await asyncio.gather(*(resolves(name) for name in names))
     return [name for name, ok in zip(names, found, strict=True) if not ok]

@@ -195,6 +195,8 @@ def test_a_shared_journal_shows_every_replicas_traffic_and_stays_bounded(pg_url:
             entries = _journal(replica.url, 3)
             assert [(e["query"], e["status"]) for e in entries] == [("", 404), ("limit=2", 200), ("", 200)]
             assert entries[0]["headers"]["authorization"] == "[redacted]"
+            one = httpx.get(f"{replica.url}/_mock/journal/{entries[1]['id']}").json()
+            assert one["query"] == "limit=2" and one["bodies"] is None  # bodies stay with their replica
             coverage = httpx.get(f"{replica.url}/_mock/coverage").json()["operations"]
             listed = next(o for o in coverage if o["operation"] == f"POST {COLLECTIONS}")
             assert listed["served"] == {"200": 2, "404": 1}
