@@ -16,7 +16,6 @@ import asyncio
 import contextlib
 import time
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -79,15 +78,12 @@ async def _storm(
     names: list[str],
     sources: list[str],
     concurrency: int,
-    midway: tuple[int, Callable[[], None]] | None,
 ) -> StormResult:
     result = StormResult(requested=len(names), names=names)
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
     gate = asyncio.Event()
-    answered = 0
 
     async def one(clients: list[httpx.AsyncClient], i: int, name: str) -> None:
-        nonlocal answered
         await gate.wait()
         path = CLONE.format(source=sources[i % len(sources)])
         replica = replica_for(i, len(names), len(clients))
@@ -100,9 +96,6 @@ async def _storm(
         if response.status_code == 200:
             result.ack_counts[name] += 1
             result.acknowledged[name] = response.json()["namespace"]["namespace_id"]
-        answered += 1
-        if midway is not None and answered == midway[0]:
-            midway[1]()
 
     async with contextlib.AsyncExitStack() as stack:
         clients = [
@@ -124,17 +117,15 @@ def storm(
     *,
     prefix: str = "storm",
     concurrency: int | None = None,
-    midway: tuple[int, Callable[[], None]] | None = None,
 ) -> StormResult:
     """``n`` concurrent clones of the first seeded namespace, addressed by id and by name in turn.
 
     ``url`` may be several replicas of one world: requests are spread over them
-    (:func:`replica_for`). ``midway=(k, action)`` runs ``action()`` once ``k`` requests have been
-    answered (e.g. SIGKILL a replica mid-storm)."""
+    (:func:`replica_for`)."""
     urls = [url] if isinstance(url, str) else list(url)
     source = mixpeek_state(urls[0])["namespaces"][0]
     sources = [source["namespace_id"], source["namespace_name"]]
-    return asyncio.run(_storm(urls, plan_names(n, prefix), sources, concurrency or n, midway))
+    return asyncio.run(_storm(urls, plan_names(n, prefix), sources, concurrency or n))
 
 
 async def _unreachable(url: str, names: list[str], concurrency: int = 50) -> list[str]:

@@ -9,6 +9,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -143,6 +144,20 @@ def test_a_lost_database_answers_503_and_the_replica_reconnects(own_cluster: Clu
         assert set(statuses) <= {200, 503}
 
 
+def _kill_when_cloned(url: str, clones: int, pid: int) -> None:
+    """SIGKILL ``pid`` once the database holds ``clones`` clones: the servers' progress, not the
+    client's (a busy client reads answers late, after the servers have sent them all)."""
+    with psycopg.connect(url, autocommit=True) as conn:
+        for _ in range(60_000):
+            row = conn.execute(
+                "SELECT value FROM specmock_sequences WHERE scope = 'mixpeek' AND name = 'clone'"
+            ).fetchone()
+            if row and row[0] >= clones:
+                break
+            time.sleep(0.002)
+    os.killpg(pid, signal.SIGKILL)
+
+
 @pytest.mark.slow
 def test_three_replicas_a_storm_and_a_sigkill_lose_nothing(pg_url: str) -> None:
     args = ["--state-url", pg_url, "--clone-seconds", "0"]
@@ -151,7 +166,10 @@ def test_three_replicas_a_storm_and_a_sigkill_lose_nothing(pg_url: str) -> None:
         before = len(mixpeek_state(replicas[0].url)["namespaces"])
         victim = replicas[1]
         urls = [r.url for r in replicas]
-        result = storm(urls, 300, midway=(60, lambda: os.killpg(victim.pid, signal.SIGKILL)))
+        killer = threading.Thread(target=_kill_when_cloned, args=(pg_url, 20, victim.pid))
+        killer.start()
+        result = storm(urls, 300)
+        killer.join(timeout=120)
         assert victim.proc.wait(timeout=30) == -signal.SIGKILL
         # the kill came mid-storm (the victim had requests in flight, never answered); only requests
         # to the killed replica went unanswered; every answer is 200 or 409
