@@ -137,6 +137,7 @@ def build_parser() -> argparse.ArgumentParser:
     merger.add_argument("reports", nargs="+", metavar="REPORT.json", help="every shard's --json report")
     merger.add_argument("--json", default=None, metavar="PATH", help="write the merged report as JSON")
     merger.add_argument("--junit", default=None, metavar="PATH", help="write JUnit XML (operation x family)")
+    merger.add_argument("--html", default=None, metavar="PATH", help="write the merged report as HTML")
     merger.add_argument(
         "--allow-untested", action="store_true", help="exit 0 even when an operation went untested"
     )

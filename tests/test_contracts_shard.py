@@ -85,8 +85,9 @@ def test_three_shards_merge_to_the_unsharded_runs_findings(
         _contracts(docs_mock, "--shard", f"{i}/3", "--json", str(path))
         assert json.loads(path.read_text())["run"]["shard"] == f"{i}/3"
     capsys.readouterr()
-    merged, junit = tmp_path / "merged.json", tmp_path / "merged.xml"
-    code = cli.main(["merge", *map(str, reversed(shards)), "--json", str(merged), "--junit", str(junit)])
+    merged, junit, html = tmp_path / "merged.json", tmp_path / "merged.xml", tmp_path / "merged.html"
+    outputs = ["--json", str(merged), "--junit", str(junit), "--html", str(html)]
+    code = cli.main(["merge", *map(str, reversed(shards)), *outputs])
     assert code == 1
     out = capsys.readouterr().out
     assert "merged 3 report(s) (1/3, 2/3, 3/3), seed: 1" in out
@@ -107,6 +108,8 @@ def test_three_shards_merge_to_the_unsharded_runs_findings(
     assert sorted(got["run"]["operations"]) == sorted(expected["run"]["operations"])
     cases = list(ET.parse(junit).getroot().iter("testcase"))
     assert {c.get("classname") for c in cases} == set(expected["run"]["operations"])
+    page = html.read_text()
+    assert page.startswith("<!doctype html>") and all(f["location"] in page for f in got["findings"])
     assert cli.main(["merge", str(merged)]) == 1  # a merged report is a report like any other
 
 
