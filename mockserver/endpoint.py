@@ -318,6 +318,14 @@ class SpecEndpoint:
             incoming.by_mock = True
             return mock_own_error(error)
         rendered = served.errors.render(compiled.operation if compiled else None, error)
+        if isinstance(rendered.body, str) and "json" not in rendered.content_type:
+            return MockResponse(  # a documented XML or text error: its text as it is
+                rendered.status,
+                None,
+                headers=rendered.headers,
+                content_type=rendered.content_type,
+                raw=rendered.body.encode(),
+            )
         return MockResponse(
             rendered.status, rendered.body, headers=rendered.headers, content_type=rendered.content_type
         )

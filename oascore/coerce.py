@@ -93,8 +93,11 @@ def coerce_scalar(raw: str, types: Sequence[str]) -> Any:
     raise Unparsable(f"Input should be {words}, unable to parse string", parsing.get(first, code))
 
 
-def lenient_scalar(raw: str, types: Sequence[str]) -> Any:
-    """:func:`coerce_scalar`, or the text itself when it does not parse."""
+def lenient_scalar(raw: str, types: Sequence[str], *, strict: bool = False) -> Any:
+    """:func:`coerce_scalar`, or the text itself when it does not parse. ``strict``: a boolean is
+    only ``true``/``false`` (bodies; query strings also take 1/0, yes/no, on/off)."""
+    if strict and "boolean" in types and raw.lower() not in ("true", "false"):
+        types = [t for t in types if t != "boolean"] or ["string"]
     try:
         return coerce_scalar(raw, types)
     except Unparsable:
@@ -315,10 +318,11 @@ def _field(spec: Spec, schema: Any, values: Sequence[Any]) -> Any:
     kinds = schema_types(spec, schema) if schema is not None else ["string"]
     if "array" in kinds:
         items = items_schema(spec, schema)
-        parts = list(values) if len(values) != 1 or not isinstance(values[0], str) else values[0].split(",")
-        if len(values) == 1 and values[0] == "":
-            parts = []
-        return [lenient_scalar(p, schema_types(spec, items)) if isinstance(p, str) else p for p in parts]
+        # form encoding's default is style form, explode true: one value per repetition, so a
+        # single value is one item even with commas in it
+        parts = list(values)
+        kinds_of_items = schema_types(spec, items)
+        return [lenient_scalar(p, kinds_of_items, strict=True) if isinstance(p, str) else p for p in parts]
     value = values[-1]
     if not isinstance(value, str):
         return value
@@ -327,7 +331,7 @@ def _field(spec: Spec, schema: Any, values: Sequence[Any]) -> Any:
             return orjson.loads(value)
         except orjson.JSONDecodeError:
             return value
-    return lenient_scalar(value, kinds)
+    return lenient_scalar(value, kinds, strict=True)
 
 
 def decode_multipart(spec: Spec, schema: Any, raw: bytes, content_type: str) -> Any:
@@ -340,7 +344,7 @@ def decode_multipart(spec: Spec, schema: Any, raw: bytes, content_type: str) -> 
         b"Content-Type: " + content_type.encode("latin-1", errors="replace") + b"\r\n\r\n" + raw
     )
     if not message.is_multipart():
-        return None
+        return {} if raw.strip().startswith(b"--") else None  # a closing boundary alone: no fields
     fields: dict[str, list[Any]] = {}
     for part in message.iter_parts():
         name = part.get_param("name", header="content-disposition")
@@ -372,6 +376,9 @@ def _local(tag: str) -> str:
 
 def _element(spec: Spec, schema: Any, element: ET.Element) -> Any:
     kinds = schema_types(spec, schema) if schema else ["object" if len(element) else "string"]
+    text = (element.text or "").strip()
+    if "object" in kinds and len(element) == 0 and not element.attrib and text:
+        return lenient_scalar(text, ["integer", "number", "boolean"], strict=True)  # not an object
     if "object" in kinds:
         props = properties(spec, schema)
         grouped: dict[str, list[ET.Element]] = {}
@@ -395,4 +402,4 @@ def _element(spec: Spec, schema: Any, element: ET.Element) -> Any:
         return out
     if "array" in kinds:
         return [_element(spec, items_schema(spec, schema), c) for c in element]
-    return lenient_scalar((element.text or "").strip(), kinds)
+    return lenient_scalar(text, kinds, strict=True)

@@ -86,10 +86,13 @@ def _by_discriminator(node: Any) -> Any:
     by_value: dict[str, Any] = {}
     mapping: dict[str, Any] = disc["mapping"] if isinstance(disc.get("mapping"), dict) else {}
     for value, ref in mapping.items():
-        by_value[str(value)] = {"$ref": ref} if isinstance(ref, str) and ref.startswith("#") else None
-    for branch in branches:
+        if isinstance(ref, str):  # a $ref, or a schema's name (OAS allows both)
+            by_value[str(value)] = {"$ref": ref if "/" in ref else f"#/components/schemas/{ref}"}
+        else:
+            by_value[str(value)] = None
+    for branch in branches:  # each branch's implicit name is a value too
         ref = branch.get("$ref")
-        if isinstance(ref, str) and ref not in mapping.values():
+        if isinstance(ref, str):
             by_value.setdefault(ref.rsplit("/", 1)[-1], branch)
     if not by_value or any(v is None for v in by_value.values()):
         return node

@@ -9,6 +9,7 @@ envelope, any other declared schema (generated, with its message fields filled),
 
 from __future__ import annotations
 
+import xml.etree.ElementTree as ET
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -169,6 +170,7 @@ class Shape(Enum):
     ENVELOPE = "envelope"
     DECLARED = "declared"
     PROBLEM = "problem"
+    TEXT = "text"  # the response documents only a non-JSON media type, without a schema
 
 
 def _props(spec: Spec, schema: Mapping[str, Any] | None) -> dict[str, Any]:
@@ -252,6 +254,9 @@ class ErrorRenderer:
                     next(iter(response.content.items())),
                 )
                 schema = media.schema
+            if schema is None and response is not None and response.content and "json" not in ctype:
+                self._cache[key] = (Shape.TEXT, None, ctype)  # documented as XML or text, no schema
+                return self._cache[key]
             if schema is None:
                 schema = self._fallback.get(status) or self._fallback.get("*")
                 ctype = "application/json"
@@ -286,6 +291,15 @@ class ErrorRenderer:
             if details:
                 inner["details"] = details
             body = {"success": False, "status": error.status, "error": inner}
+        elif shape is Shape.TEXT:
+            reason = _reason(error, message)
+            if ctype.endswith(("/xml", "+xml")):
+                element = ET.Element("error")
+                ET.SubElement(element, "status").text = str(error.status)
+                ET.SubElement(element, "message").text = reason
+                body = ET.tostring(element, encoding="unicode")
+            else:
+                body = reason
         elif shape is Shape.DECLARED and schema is not None:
             body = self._declared(schema, error, message)
         else:
