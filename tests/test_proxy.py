@@ -4,12 +4,16 @@ a port that never answers), the drift they show, the fallback, hop-by-hop header
 from __future__ import annotations
 
 import socket
+import subprocess
 import threading
+import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
 import pytest
+import uvicorn
 
 from mockserver.app import MockApp
 from mockserver.config import Config
@@ -194,3 +198,56 @@ def test_cli_maps_the_proxy_flags(tmp_path: Path) -> None:
     for bad in (["--proxy", "ftp://x"], ["--record", "d"], ["--proxy", "http://x", "--fixtures", "d"]):
         with pytest.raises(SystemExit):
             parse_config(bad)
+
+
+@contextmanager
+def _tls_upstream(tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    """The docs variant over HTTPS with a self-signed certificate for 127.0.0.1 (made by openssl)."""
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+            "-days",
+            "1",
+            "-subj",
+            "/CN=127.0.0.1",
+            "-addext",
+            "subjectAltName=IP:127.0.0.1",
+        ],
+        check=True,
+        capture_output=True,
+    )
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    app = MockApp(Config(specs=[str(DOCS_VARIANT)]))
+    config = uvicorn.Config(app, log_level="warning", ssl_certfile=str(cert), ssl_keyfile=str(key))
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    while not server.started:
+        assert thread.is_alive(), "the TLS upstream did not start"
+        time.sleep(0.01)
+    try:
+        yield f"https://127.0.0.1:{sock.getsockname()[1]}", cert
+    finally:
+        server.should_exit = True
+        thread.join(10)
+        sock.close()
+
+
+def test_tls_is_verified_unless_told_which_ca_to_trust(tmp_path: Path) -> None:
+    with _tls_upstream(tmp_path) as (url, cert):
+        with run_server(_proxy(url)) as proxy:
+            refused = httpx.post(proxy + LIST, json={}, headers=BEARER, timeout=20)
+            assert refused.status_code == 502 and "TLS verification failed" in refused.json()["detail"]
+        with run_server(_proxy(url, proxy_ca=str(cert))) as proxy:
+            assert httpx.post(proxy + LIST, json={}, headers=BEARER, timeout=20).status_code == 200

@@ -96,7 +96,9 @@ const entries = [];
 
 function journalRow(entry) {
   const time = new Date(entry.time * 1000).toLocaleTimeString();
-  const why = entry.reason ? [entry.by_mock ? el("span", { class: "badge mock" }, "mock's own error") : null, entry.reason] : "";
+  const drift = (entry.findings || []).join("; ");  // what the proxy saw (--proxy)
+  const why = entry.reason ? [entry.by_mock ? el("span", { class: "badge mock" }, "mock's own error") : null, entry.reason]
+    : drift ? [el("span", { class: "badge" }, "drift"), drift] : (entry.served_by || "");
   return el("tr", { dataset: { id: entry.id }, onclick: () => showEntry(entry.id) },
     el("td", {}, time), el("td", {}, entry.method),
     el("td", { class: "path" }, entry.path + (entry.query ? "?" + entry.query : "")),
@@ -137,6 +139,8 @@ async function showEntry(id) {
       el("p", {}, el("strong", { class: statusClass(entry.status) }, entry.status), ` in ${entry.latency_ms} ms`,
         entry.operation ? ` · ${entry.operation}` : " · no operation", entry.session ? ` · session ${entry.session}` : ""),
       entry.reason ? el("p", {}, el("strong", {}, "why: "), entry.reason) : null,
+      entry.served_by ? el("p", {}, el("strong", {}, "served by: "), entry.served_by) : null,
+      (entry.findings || []).length ? [el("h2", {}, "drift"), el("pre", {}, entry.findings.join("\n"))] : null,
       el("h2", {}, "request headers (credentials redacted)"), el("pre", {}, headers),
       entry.bodies
         ? [el("h2", {}, "request body"), el("pre", {}, entry.bodies.request || "(empty)"),
