@@ -1,6 +1,6 @@
 """What the proxy costs a request: the migrations list called directly and through ``--proxy``.
 
-    python bench/bench_proxy.py [--requests 2000] [--json]
+    python bench/bench_proxy.py [--requests 2000] [--quick] [--json PATH]
 
 Two ``mockserver`` processes serve ``spec/mixpeek.yaml``: the upstream, and a proxy in front of it
 holding the traffic to the same spec (so every exchange is checked both ways, and none drifts). One
@@ -69,12 +69,18 @@ def measure(requests: int) -> dict[str, float]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=2000)
-    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument("--quick", action="store_true", help="200 requests each way")
+    parser.add_argument("--json", metavar="PATH", help="also write the figures there (bench/run.py reads it)")
     args = parser.parse_args()
+    if args.quick:
+        args.requests = 200
     figures = measure(args.requests)
     if args.json:
-        print(json.dumps(figures, indent=2))
-        return 0
+        rows = [
+            {"name": name, "value": round(value, 3), "unit": "ms" if name.endswith("_ms") else ""}
+            for name, value in figures.items()
+        ]
+        Path(args.json).write_text(json.dumps({"figures": rows}, indent=2) + "\n")
     print(f"migrations list, {args.requests} requests each way, one keep-alive client, loopback")
     for name in ("direct", "proxied"):
         print(f"  {name:8} p50 {figures[name + '_p50_ms']:.2f} ms   p99 {figures[name + '_p99_ms']:.2f} ms")

@@ -63,6 +63,7 @@ BENCHES = (
     Bench("coldstart", "bench_coldstart.py", "Cold start to first 200", 900),
     Bench("world", "bench_world.py", "The million-migration world (handlers, no HTTP)", 900),
     Bench("contracts", "bench_contracts.py", "contracts run vs st run (same examples)", 900),
+    Bench("proxy", "bench_proxy.py", "--proxy overhead per request vs a direct call (migrations list)", 900),
 )
 HARDENING = (
     Bench("selffuzz", "selffuzz.py", "Self-fuzz (schemathesis, every phase)", 3600),
