@@ -1,4 +1,4 @@
-"""Same seed, same bytes, on every install: golden digests of the world and of a few answers.
+"""Same seed and anchor, same bytes, on every install: golden digests of the world and of a few answers.
 
 The world and the fake data depend on the seed only, never on the installed Faker (the word pools
 are stored in oascore.fakes.words; tests/test_generated_spec.py checks that). A digest that moves
@@ -14,6 +14,7 @@ from collections.abc import Callable
 import httpx
 import pytest
 
+from mockserver.apis.common.worldkit import ANCHOR
 from mockserver.app import create_app
 from mockserver.config import Config
 from mockserver.testing import run_server
@@ -34,25 +35,26 @@ REQUESTS: dict[str, Request] = {
 }
 GOLDEN = {
     0: {
-        "state": "1bd5b9b5a12908d8c0bbde3954fceabd5df29eb4d4b75a12b53b8bdb07812180",
-        "migrations": "8c6718bc455ada46a4e5b8ce83a2a9d1b7f78dc750a7138412403c4771764cd4",
+        "state": "0645b74f45e8975038bea6f29187baee2fc2e3a2f101dc496378a1ad8f42cc2c",
+        "migrations": "89ac3f3fe907c89c07f8eebec401a4bd73846e069158ac7eacc5081a35c6e5f3",
         "collections": "4876f2431a9ace8476f4fb5a6aa3193f3375153e8e73379fa63f9821fbd112f6",
-        "generated": "dd71e73029c7e5e6348d4461215abd227b7a1220aabdd2add3119bc73054a887",
-        "hosting": "c0c4b6c1cd7fe4f9f6ec6b09e841db764cfaab784a61ff47f44b142dfcf39182",
+        "generated": "40dde15d14827e7bb00726ede276cbb1ed3df9e13bb2eda366a1de23c8066192",
+        "hosting": "e80047f795ebc9347d079a3303723ba376729e8c9c5cc9f79149f3377cd3db20",
     },
     7: {
-        "state": "146f8995f6ed41a701c903f9f750177454bbcdfbf9cbfd2237b5a4d76cded2c5",
-        "migrations": "bc8dfef41c40cedd4caa7df76618f195b7399aa83b36b3067f84e75fb0eafe54",
+        "state": "805e866fc2614e3d47f84eaba786f381ecd9a4f30cfa84524b48726ea002f33b",
+        "migrations": "0280c489a29f63781cdfd736f6c9777152bfe6a32eefe0e6cba6c80b560445bd",
         "collections": "bfc53abd558cf16ee73da2cf769c9cb995389843c51f26a88dfd14ab0a6b0997",
-        "generated": "39185d27da6480a098e2b0a8bfa4a908d733c3fa2178e9c8b07a8995bf951dce",
-        "hosting": "5f85a431102a27cd29a798613078a8636489f596dbe0bad525ec239c18d9a802",
+        "generated": "51ff4992b6d0a5a43235895ba09d439aef65a4c0e8835e5c7275274e3a852807",
+        "hosting": "388f137530dd2e34687d8539e2a1ba8965103aa99b13c44363d15a98a0f0b2b3",
     },
 }
 
 
 @pytest.mark.parametrize("seed", sorted(GOLDEN))
 def test_a_seed_gives_the_same_bytes(seed: int) -> None:
-    with run_server(create_app(Config(seed=seed))) as url, httpx.Client(base_url=url, timeout=30) as client:
+    app = create_app(Config(seed=seed, anchor=ANCHOR))  # pinned: an unpinned world is placed at the clock
+    with run_server(app) as url, httpx.Client(base_url=url, timeout=30) as client:
         state = client.get("/_mock/state").json()
         namespace = state["apis"]["Mixpeek API"]["namespaces"][0]["namespace_name"]
         digests = {}
