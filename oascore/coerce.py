@@ -321,6 +321,8 @@ def _field(spec: Spec, schema: Any, values: Sequence[Any]) -> Any:
         # form encoding's default is style form, explode true: one value per repetition, so a
         # single value is one item even with commas in it
         parts = list(values)
+        if len(parts) == 1 and not isinstance(parts[0], str):  # a JSON part: the value itself
+            return parts[0]
         kinds_of_items = schema_types(spec, items)
         return [lenient_scalar(p, kinds_of_items, strict=True) if isinstance(p, str) else p for p in parts]
     value = values[-1]
@@ -353,7 +355,11 @@ def decode_multipart(spec: Spec, schema: Any, raw: bytes, content_type: str) -> 
         payload = part.get_payload(decode=True)
         data = payload if isinstance(payload, bytes) else b""
         value: Any = data.decode("utf-8", errors="replace")
-        if "json" in part.get_content_type():
+        kinds = schema_types(spec, properties(spec, schema).get(name, {})) if schema else []
+        # a part holding an array or object is JSON unless its encoding says otherwise (OAS default)
+        if "json" in part.get_content_type() or (
+            ("array" in kinds or "object" in kinds) and value.lstrip()[:1] in ("[", "{")
+        ):
             with contextlib.suppress(orjson.JSONDecodeError):
                 value = orjson.loads(data)
         fields.setdefault(name, []).append(value)
