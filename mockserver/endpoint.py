@@ -220,7 +220,9 @@ class SpecEndpoint:
             )
         if prefs.delay_ms:
             await asyncio.sleep(prefs.delay_ms / 1000)
-        if compiled.handler is not None and not prefs.forces_generic and prefs.dynamic is None:
+        if compiled.handler is not None and prefs.example is None and prefs.dynamic is None:
+            # Prefer code=N asks for a status, not for a different world: the world answers when its
+            # answer has that status; otherwise the status is generated (and the world untouched).
             request = MockRequest(
                 operation=op,
                 path_params=values["path"],
@@ -229,10 +231,14 @@ class SpecEndpoint:
                 body=body,
                 principal=principal,
                 seed=self.config.seed if prefs.seed is None else prefs.seed,
+                preferred_status=prefs.code,
             )
             if self.config.external_state():  # a store call may wait: never on the event loop
-                return await run_in_threadpool(compiled.handler, request)
-            return compiled.handler(request)
+                answer = await run_in_threadpool(compiled.handler, request)
+            else:
+                answer = compiled.handler(request)
+            if answer is not None and (prefs.code is None or answer.status == prefs.code):
+                return answer
         if self.config.dynamic and prefs.dynamic is None:  # -d: faked from the schema, as Prism's -d
             prefs = replace(prefs, dynamic=True)
         return served.responder.respond(op, prefs, values, body, incoming.headers.get("accept", ""))

@@ -23,6 +23,9 @@ class MockRequest:
     query parameter arrives as ``int``). ``headers`` keys are lower-case. ``body`` is the parsed
     JSON body (``None`` when there was none). ``principal`` is the credential that authenticated
     the request (the bearer token or API key), or ``None`` for operations without security.
+    ``preferred_status`` is the status a ``Prefer: code=N`` asks for (``None``: none asked): the
+    core keeps the handler's answer when it has that status and generates that status otherwise,
+    so a handler that would answer another status must change nothing and may return ``None``.
     """
 
     operation: Operation
@@ -32,6 +35,7 @@ class MockRequest:
     body: Any
     principal: str | None
     seed: int
+    preferred_status: int | None = None
 
 
 @dataclass(slots=True)
@@ -43,7 +47,7 @@ class MockResponse:
     raw: bytes | None = None  # already-serialised body; wins over ``body`` when set
 
 
-Handler = Callable[[MockRequest], MockResponse]
+Handler = Callable[[MockRequest], MockResponse | None]  # None: see MockRequest.preferred_status
 
 
 class WorldMismatch(Exception):

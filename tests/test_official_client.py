@@ -31,7 +31,12 @@ from mixpeek import (
     NamespaceMigrationsApi,
     SortOption,
 )
-from mixpeek.exceptions import ConflictException, NotFoundException, UnprocessableEntityException
+from mixpeek.exceptions import (
+    ConflictException,
+    NotFoundException,
+    ServiceException,
+    UnprocessableEntityException,
+)
 
 from mockserver.app import create_app
 from mockserver.config import Config
@@ -391,3 +396,48 @@ def test_the_wrapper_lists_and_clones(mock: Mock, ns: Namespace) -> None:
     client = Mixpeek(KEY, base_url=mock.url + "/v1", namespace=ns.name)
     assert client.collections.list()["total_count"] == ns.count  # POSTs no body
     assert client.namespaces.clone(ns.id, namespace_name="client_wrapper")["status"] == "cloning"
+
+
+# -- Prefer never makes the stateful API incoherent -----------------------------------------
+def test_prefer_the_status_the_world_gives_returns_the_worlds_answer(api: Clients, mock: Mock) -> None:
+    plain = api.migrations.list_migrations_namespaces(ListMigrationsRequest(limit=5, offset=3))
+    forced = api.migrations.list_migrations_namespaces(
+        ListMigrationsRequest(limit=5, offset=3), _headers={"Prefer": "code=200"}
+    )
+    assert forced == plain
+    mock.http.put("/_mock/sessions/broken", json={"code": 500}).raise_for_status()
+    try:
+        session = {"X-Specmock-Session": "broken"}
+        with pytest.raises(ServiceException):
+            api.migrations.list_migrations_namespaces(ListMigrationsRequest(limit=5), _headers=session)
+        overridden = api.migrations.list_migrations_namespaces(  # per request code=200 beats the session
+            ListMigrationsRequest(limit=5, offset=3), _headers={**session, "Prefer": "code=200"}
+        )
+        assert overridden == plain
+    finally:
+        mock.http.delete("/_mock/sessions/broken")
+
+
+def test_prefer_another_status_changes_nothing_in_the_world(api: Clients, mock: Mock, ns: Namespace) -> None:
+    before = {n["namespace_id"] for n in mock.state()["namespaces"]}
+    request = CloneNamespaceRequest(namespace_name="client_forced")
+    for status, exc in ((404, NotFoundException), (409, ConflictException), (500, ServiceException)):
+        with pytest.raises(exc):
+            api.clones.clone_namespace(ns.id, request, _headers={"Prefer": f"code={status}"})
+    assert {n["namespace_id"] for n in mock.state()["namespaces"]} == before  # nothing was cloned
+    assert api.clones.clone_namespace(ns.id, request).namespace.namespace_name == "client_forced"
+    with pytest.raises(ConflictException) as taken:  # now the world says 409 itself: its own answer
+        api.clones.clone_namespace(ns.id, request, _headers={"Prefer": "code=409"})
+    body = ErrorResponse.from_json(taken.value.body or "")
+    assert body is not None and body.error.code == "namespace_name_taken"
+
+
+def test_prefer_200_on_an_unknown_namespace_is_the_degraded_answer(api: Clients) -> None:
+    page = api.collections.list_collections(
+        list_collections_request=LC(limit=3, offset=6),
+        _headers={"X-Namespace": "nope_ns", "Prefer": "code=200"},
+    )
+    assert page.results == [] and page.total_count == 0
+    assert (page.pagination.page_size, page.pagination.page) == (3, 3)  # honours the request
+    (warning,) = page.warnings
+    assert (warning.resource, warning.id, warning.reason) == ("namespace", "nope_ns", "unresolved")

@@ -239,30 +239,50 @@ class Namespaces:
             ]
         keys = body.get("sorts") or [body.get("sort") or {"field": "created_at", "direction": "desc"}]
         docs = _sorted(docs, [k for k in keys if isinstance(k, dict)])
-        limit = _first(body.get("limit"), body.get("page_size"), query.get("limit"), query.get("page_size"))
-        limit = DEFAULT_PAGE_SIZE if limit is None else max(1, min(MAX_PAGE_SIZE, limit))
-        offset = _first(
-            body.get("offset"),
-            _page_offset(body.get("page"), limit),
-            query.get("offset"),
-            _page_offset(query.get("page"), limit),
-        )
-        offset = max(0, offset or 0)
-        total = len(docs)
-        return {
-            "results": docs[offset : offset + limit],
-            "pagination": {
-                "total": total,
-                "page": offset // limit + 1,
-                "page_size": limit,
-                "total_pages": -(-total // limit),
-                "next_page": f"?limit={limit}&offset={offset + limit}" if offset + limit < total else None,
-                "previous_page": f"?limit={limit}&offset={max(0, offset - limit)}" if offset > 0 else None,
-            },
-            "total_count": total,
-            "stats": _stats(docs),
-            "warnings": [],
-        }
+        return _page(docs, body, query)
+
+    def unresolved(self, identifier: str, body: dict[str, Any], query: dict[str, Any]) -> Doc:
+        """The empty page API 0.82 answers when ``X-Namespace`` does not resolve and a 200 is
+        asked for (``Prefer: code=200``): paging as asked, and a warning naming the namespace."""
+        page = _page([], body, query)
+        page["warnings"] = [
+            {
+                "resource": "namespace",
+                "id": identifier,
+                "reason": "unresolved",
+                "next_step": "Send an existing namespace name or id in X-Namespace",
+                "stage": None,
+            }
+        ]
+        return page
+
+
+def _page(docs: list[Doc], body: dict[str, Any], query: dict[str, Any]) -> Doc:
+    """One page of ``docs`` (already filtered and ordered) with its pagination and stats."""
+    limit = _first(body.get("limit"), body.get("page_size"), query.get("limit"), query.get("page_size"))
+    limit = DEFAULT_PAGE_SIZE if limit is None else max(1, min(MAX_PAGE_SIZE, limit))
+    offset = _first(
+        body.get("offset"),
+        _page_offset(body.get("page"), limit),
+        query.get("offset"),
+        _page_offset(query.get("page"), limit),
+    )
+    offset = max(0, offset or 0)
+    total = len(docs)
+    return {
+        "results": docs[offset : offset + limit],
+        "pagination": {
+            "total": total,
+            "page": offset // limit + 1,
+            "page_size": limit,
+            "total_pages": -(-total // limit),
+            "next_page": f"?limit={limit}&offset={offset + limit}" if offset + limit < total else None,
+            "previous_page": f"?limit={limit}&offset={max(0, offset - limit)}" if offset > 0 else None,
+        },
+        "total_count": total,
+        "stats": _stats(docs),
+        "warnings": [],
+    }
 
 
 def _first(*values: Any) -> int | None:

@@ -82,6 +82,19 @@ def error_body(
     return {"success": False, "status": status, "error": error}
 
 
+def _name_taken(name: str) -> MockResponse:
+    return MockResponse(
+        409,
+        error_body(
+            409,
+            f"Namespace name '{name}' is already taken",
+            "ConflictError",
+            {"namespace_name": name},
+            code="namespace_name_taken",
+        ),
+    )
+
+
 def _not_found(identifier: str) -> MockResponse:
     return MockResponse(
         404,
@@ -251,7 +264,7 @@ class MixpeekBackend:
         value = prop.get("default", fallback)
         return int(value) if isinstance(value, int) else fallback
 
-    def clone_namespace(self, request: MockRequest) -> MockResponse:
+    def clone_namespace(self, request: MockRequest) -> MockResponse | None:
         self._sync()
         identifier = str(request.path_params.get("namespace_identifier", ""))
         body = request.body if isinstance(request.body, dict) else {}
@@ -273,6 +286,8 @@ class MixpeekBackend:
         if source is None:
             return _not_found(identifier)
         name = str(body.get("namespace_name", ""))
+        if request.preferred_status not in (None, 200):  # Prefer asks for another status: clone nothing
+            return _name_taken(name) if self.store.name_owner("namespace", name) else None
         try:
             ns = self.namespaces.clone(
                 source,
@@ -282,16 +297,7 @@ class MixpeekBackend:
                 body.get("ttl_seconds"),
             )
         except NameTaken:
-            return MockResponse(
-                409,
-                error_body(
-                    409,
-                    f"Namespace name '{name}' is already taken",
-                    "ConflictError",
-                    {"namespace_name": name},
-                    code="namespace_name_taken",
-                ),
-            )
+            return _name_taken(name)
         except WorldFull as full:
             return MockResponse(
                 409,
@@ -310,10 +316,13 @@ class MixpeekBackend:
         self._sync()
         identifier = request.headers.get("x-namespace")
         ns = self.namespaces.find(identifier) if identifier else None
-        if ns is None:
-            return _not_found(identifier or "")
         body = request.body if isinstance(request.body, dict) else {}
         query = dict(request.query)
+        if ns is None and request.preferred_status == 200:  # API 0.82's degraded answer
+            degraded = self.namespaces.unresolved(identifier or "", body, query)
+            return MockResponse(200, self._emit(self.ops[COLLECTIONS], degraded))
+        if ns is None:
+            return _not_found(identifier or "")
         version = self.store.write_version()
         key = request_key(ns["namespace_id"], self.namespaces.is_ready(ns), body, query)
         cached = self.pages.get(version, key) if key is not None else None
