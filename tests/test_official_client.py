@@ -33,6 +33,7 @@ from mixpeek import (
 )
 from mixpeek.exceptions import (
     ConflictException,
+    ForbiddenException,
     NotFoundException,
     ServiceException,
     UnprocessableEntityException,
@@ -44,6 +45,7 @@ from mockserver.testing import run_server
 
 MIXPEEK = Path(__file__).resolve().parents[1] / "spec" / "mixpeek.yaml"
 KEY = "sk_test"
+ADMIN_KEY = "sk_admin"  # registered with the admin role: cross-organization cloning is admin only
 CLONE_SECONDS = 3.0
 STATUSES = ["draft", "validating", "pending", "in_progress", "completed", "failed", "cancelled"]
 TYPES = ["re_extract", "copy", "extend"]
@@ -84,7 +86,8 @@ class Namespace:
 
 @pytest.fixture(scope="module")
 def mock() -> Iterator[Mock]:
-    app = create_app(Config(specs=[str(MIXPEEK)], seed=0, clone_seconds=CLONE_SECONDS))
+    config = Config(specs=[str(MIXPEEK)], seed=0, clone_seconds=CLONE_SECONDS, tokens={ADMIN_KEY: "admin"})
+    app = create_app(config)
     with run_server(app) as url, httpx.Client(base_url=url, timeout=30) as http:
         yield Mock(url, http)
 
@@ -337,7 +340,10 @@ def test_clone_with_every_option_and_its_ttl(api: Clients, mock: Mock, ns: Names
         ttl_seconds=120,
         include_resources=CloneNamespaceResourcesConfig(collections=True, retrievers=True, taxonomies=True),
     )
-    started = api.clones.clone_namespace(ns.id, request)
+    with pytest.raises(ForbiddenException):  # source_organization_id: admin keys only
+        api.clones.clone_namespace(ns.id, request)
+    admin = NamespaceCloneApi(ApiClient(Configuration(host=mock.url, access_token=ADMIN_KEY)))
+    started = admin.clone_namespace(ns.id, request)
     assert started.namespace.expires_at is not None and started.namespace.description == "short-lived copy"
     mock.advance(CLONE_SECONDS + 1)
     assert listing(api, "client_clone_ttl").total_count == ns.count
