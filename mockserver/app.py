@@ -44,6 +44,9 @@ def settle() -> None:
     gc.freeze()
 
 
+EXPOSED = ("Allow", "Location", "Retry-After", "Link", "X-Specmock-Error", "X-Request-Id")
+
+
 class CrossOrigin:
     """Starlette's ``CORSMiddleware`` for requests that carry an ``Origin`` (browsers); the others
     (SDKs, servers, curl) go straight to the endpoint. The middleware wraps ``send`` and rewrites
@@ -58,7 +61,8 @@ class CrossOrigin:
             allow_methods=["*"],
             allow_headers=["*"],
             allow_credentials=True,
-            expose_headers=["*"],
+            # "*" is no wildcard on a credentialed response: name what a page reads (Allow on a 405)
+            expose_headers=["*", *EXPOSED],
             max_age=600,
         )
 

@@ -163,7 +163,7 @@ class SpecEndpoint:
         if match is None:
             owner = self.catalog.router.owner_by_prefix(incoming.path)
             served = self.catalog.specs[owner] if owner else next(iter(self.catalog.specs.values()))
-            error = MockError(404, f"No route for {incoming.method} {incoming.path}")
+            error = MockError(404, f"No route for {incoming.method} {incoming.path}", field="path")
             return self._error(served, None, error, incoming), None, session
         served = self.catalog.specs[match.owner]
         if match.operation is None:

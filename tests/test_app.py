@@ -213,3 +213,35 @@ def test_strict_mode_logs_nothing_for_valid_responses(caplog: pytest.LogCaptureF
             httpx.post(url + LIST, headers=BEARER, json=body)
         httpx.get(url + "/api/migrations", headers=API_TOKEN)
     assert not [r for r in caplog.records if "strict:" in r.getMessage()]
+
+
+def test_a_preflight_grants_any_method_so_the_page_reads_the_405(client: httpx.Client) -> None:
+    """A browser asks before a DELETE the path does not declare: granted, so the DELETE reaches the
+    mock and the page reads its 405 body and its Allow header (named: credentialed responses
+    take no "*")."""
+    origin = {"Origin": "http://localhost:5173"}
+    preflight = client.options(
+        LIST,
+        headers={
+            **origin,
+            "Access-Control-Request-Method": "DELETE",
+            "Access-Control-Request-Headers": "authorization",
+        },
+    )
+    assert preflight.status_code == 200
+    assert "DELETE" in preflight.headers["access-control-allow-methods"]
+    refused = client.delete(LIST, headers={**BEARER, **origin})
+    assert refused.status_code == 405 and refused.headers["allow"] == "POST"
+    assert refused.headers["access-control-allow-origin"] == "http://localhost:5173"
+    assert "Allow" in [h.strip() for h in refused.headers["access-control-expose-headers"].split(",")]
+    assert "POST" in refused.json()["error"]["message"]
+
+
+def test_an_unknown_route_is_the_documented_404_body_on_the_hosting_api() -> None:
+    """004 documents ``{"message": "Not found", "errors": []}``; the route goes in an error item."""
+    with run_server(create_app(Config(specs=[str(HOSTING)]))) as url:
+        missing = httpx.get(url + "/api/nothing", headers=API_TOKEN)
+    assert missing.status_code == 404
+    body = missing.json()
+    assert body["message"] == "Not found"
+    assert body["errors"] == [{"field": "path", "description": "No route for GET /api/nothing"}]
