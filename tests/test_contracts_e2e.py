@@ -21,7 +21,9 @@ DOCS = ROOT / "spec" / "variants" / "mixpeek-docs.yaml"
 
 
 def _serve(*specs: Path) -> Iterator[str]:
-    command = [sys.executable, "-m", "mockserver", *map(str, specs), "--port", "0", "--seed", "1", "--quiet"]
+    # pinned (--anchor): the hooks test compares the world before a run with the one after its reset
+    pinned = ["--seed", "1", "--anchor", "2025-06-01T12:00:00Z", "--quiet"]
+    command = [sys.executable, "-m", "mockserver", *map(str, specs), "--port", "0", *pinned]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=ROOT)
     try:
         url = _url_from(process)
