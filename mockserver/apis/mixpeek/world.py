@@ -224,10 +224,16 @@ def _collection(
         source = {
             "type": "collection",
             "collection_id": upstream["collection_id"],
+            "collection_ids": [upstream["collection_id"]],  # 003's example carries both
             "inherited_bucket_ids": list(
                 upstream["source"].get("bucket_ids") or upstream["source"].get("inherited_bucket_ids", [])
             ),
         }
+        if rng(seed, col_id, "source-filters").random() < 0.5:  # 003's example: {description, filters}
+            source["source_filters"] = {
+                "description": "Only documents that have a title",
+                "filters": {"AND": [{"field": "title", "operator": "ne", "value": ""}]},
+            }
         input_props = dict(upstream["output_schema"]["properties"])
         lineage_from = list(upstream["source_lineage"])
         docs = upstream["document_count"] * r.randint(2, 12)
