@@ -245,3 +245,24 @@ def test_an_unknown_route_is_the_documented_404_body_on_the_hosting_api() -> Non
     body = missing.json()
     assert body["message"] == "Not found"
     assert body["errors"] == [{"field": "path", "description": "No route for GET /api/nothing"}]
+
+
+@pytest.mark.parametrize(
+    ("query", "body", "where", "bound"),
+    [
+        ({"limit": 0}, {}, ["query", "limit"], "greater than or equal to 1"),
+        ({"limit": 1001}, {}, ["query", "limit"], "less than or equal to 1000"),
+        ({"offset": -1}, {}, ["query", "offset"], "greater than or equal to 0"),
+        ({}, {"limit": 0}, ["body", "limit"], "greater than or equal to 1"),
+        ({}, {"page": 0}, ["body", "page"], "greater than or equal to 1"),
+    ],
+)
+def test_out_of_range_paging_is_a_422_naming_the_bound_never_clamped(
+    client: httpx.Client, query: dict[str, int], body: dict[str, int], where: list[str], bound: str
+) -> None:
+    state = client.get("/_mock/state").json()["apis"]["Mixpeek API"]
+    headers = {**BEARER, "X-Namespace": state["namespaces"][0]["namespace_id"]}
+    refused = client.post("/v1/collections/list", params=query, json=body, headers=headers)
+    assert refused.status_code == 422
+    (item,) = refused.json()["detail"]
+    assert item["loc"] == where and bound in item["msg"]
