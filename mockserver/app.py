@@ -29,7 +29,7 @@ from mockserver.control.dashboard import dashboard_routes
 from mockserver.control.plane import ControlPlane
 from mockserver.control.problems import from_http_exception, json_response
 from mockserver.control.routes import control_routes, listing
-from mockserver.control.sessions import Sessions, open_sessions
+from mockserver.control.sessions import Sessions, SharedSessions, open_sessions
 from mockserver.control.shared_journal import open_journal
 from mockserver.endpoint import SESSION_HEADER, SpecEndpoint
 from mockserver.pipeline.errors import PROBLEM_JSON, title_for
@@ -117,7 +117,12 @@ class MockApp(Starlette):
         if self.catalog.router.match("GET", "/") is None:
             routes.append(Route("/", self._index, methods=["GET"]))
         routes += [
-            Route("/_mock", listing(DASHBOARD_ENDPOINTS), methods=["GET"], middleware=[guard]),
+            Route(
+                "/_mock",
+                listing(DASHBOARD_ENDPOINTS),
+                methods=["GET"],
+                middleware=[guard, Middleware(AdminGate, admin_token=config.admin_token)],
+            ),
             Mount(
                 "/_mock",
                 routes=control_routes(self.control, offload=config.external_state())
@@ -146,6 +151,9 @@ async def _lifespan(app: Starlette) -> AsyncIterator[None]:
     if app._settle_on_startup:
         settle()
     yield
+    app.journal.close()  # a shared journal writes what is pending
+    if isinstance(app.sessions, SharedSessions):
+        app.sessions.close()
 
 
 def create_app(config: Config | None = None) -> MockApp:

@@ -44,21 +44,27 @@ def pg_server() -> Iterator[str]:
     if os.environ.get("TEST_PG_DSN"):
         yield os.environ["TEST_PG_DSN"]
         return
-    from pgserver import running_postgres
+    from tests.pgserver import running_postgres
 
     with running_postgres("specmock_test") as dsn:
         yield dsn
 
 
 @pytest.fixture()
-def pg_url(pg_server: str) -> str:
-    """A ``--state-url`` of an empty schema of its own (the search path picks it), one per test."""
+def pg_url(pg_server: str) -> Iterator[str]:
+    """A ``--state-url`` of an empty schema of its own (the search path picks it), one per test;
+    dropped afterwards (with ``TEST_PG_DSN`` the schemas would otherwise pile up there)."""
     import psycopg
 
     schema = f"t_{uuid.uuid4().hex[:12]}"
     with psycopg.connect(pg_server, autocommit=True) as conn:
         conn.execute(f"CREATE SCHEMA {schema}")
-    return with_schema(pg_server, schema)
+    yield with_schema(pg_server, schema)
+    try:
+        with psycopg.connect(pg_server, autocommit=True, connect_timeout=5) as conn:
+            conn.execute(f"DROP SCHEMA {schema} CASCADE")
+    except psycopg.Error:
+        pass  # a test that stopped the server or held locks: the throwaway cluster goes anyway
 
 
 def with_schema(dsn: str, schema: str) -> str:

@@ -72,7 +72,7 @@ def serving(argv: Sequence[str], ready_path: str, *, cwd: Path, timeout: float =
                 process.wait(10)
             except subprocess.TimeoutExpired:
                 os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
+                process.wait(10)
         log.close()
 
 

@@ -170,6 +170,9 @@ class Journal:
             if len(self._bodies) > BODIES_KEPT:
                 del self._bodies[next(iter(self._bodies))]
 
+    def close(self) -> None:
+        """Release what the journal holds outside this process (nothing, for this one)."""
+
     def clear(self) -> None:
         self._entries.clear()
         self._hits.clear()

@@ -31,6 +31,8 @@ class SessionTable(Protocol):
 
     def clear(self) -> None: ...
 
+    def close(self) -> None: ...
+
 
 class SharedSessions(MutableMapping[str, Preferences]):
     def __init__(self, table: SessionTable) -> None:
@@ -61,6 +63,9 @@ class SharedSessions(MutableMapping[str, Preferences]):
 
     def clear(self) -> None:
         self.table.clear()
+
+    def close(self) -> None:
+        self.table.close()
 
 
 Sessions = LocalSessions | SharedSessions

@@ -45,6 +45,9 @@ class SharedJournal(Journal):
         self.table = table
         self.capacity = capacity
         self._lock = threading.Lock()
+        # one flush at a time: batches are committed in the order they were taken, so ``?since=``
+        # polling never skips an earlier batch, and ``clear()`` never races a flush in flight
+        self._flushing = threading.Lock()
         self._pending: list[Entry] = []
         self._pending_hits: Counter[tuple[str, int]] = Counter()
         self._stop = threading.Event()
@@ -62,16 +65,17 @@ class SharedJournal(Journal):
 
     def flush(self) -> None:
         """Write what this replica recorded since the last flush (raises :class:`StoreUnavailable`)."""
-        with self._lock:
-            pending, hits = self._pending, self._pending_hits
-            self._pending, self._pending_hits = [], Counter()
-        try:
-            self.table.append([e.to_dict() for e in pending], hits, self.capacity)
-        except StoreUnavailable:
-            with self._lock:  # keep them for the next flush, still bounded
-                self._pending = (pending + self._pending)[-self.capacity :]
-                self._pending_hits.update(hits)
-            raise
+        with self._flushing:
+            with self._lock:
+                pending, hits = self._pending, self._pending_hits
+                self._pending, self._pending_hits = [], Counter()
+            try:
+                self.table.append([e.to_dict() for e in pending], hits, self.capacity)
+            except StoreUnavailable:
+                with self._lock:  # keep them for the next flush, still bounded
+                    self._pending = (pending + self._pending)[-self.capacity :]
+                    self._pending_hits.update(hits)
+                raise
 
     def _run(self) -> None:
         while not self._stop.wait(FLUSH_SECONDS):
@@ -81,7 +85,12 @@ class SharedJournal(Journal):
                 log.warning("shared journal: %s", exc)
 
     def close(self) -> None:
+        """Stop the flusher and write what is still pending (a clean shutdown loses nothing)."""
         self._stop.set()
+        try:
+            self.flush()
+        except StoreUnavailable as exc:
+            log.warning("shared journal: %s entries not written at shutdown: %s", len(self._pending), exc)
 
     @property
     def coverage(self) -> Counter[tuple[str, int]]:
@@ -89,10 +98,11 @@ class SharedJournal(Journal):
         return self.table.coverage()
 
     def clear(self) -> None:
-        super().clear()
-        with self._lock:
-            self._pending, self._pending_hits = [], Counter()
-        self.table.clear()
+        with self._flushing:
+            super().clear()
+            with self._lock:
+                self._pending, self._pending_hits = [], Counter()
+            self.table.clear()
 
     def query(
         self,
