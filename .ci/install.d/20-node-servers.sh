@@ -6,7 +6,16 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 cache="${SPECMOCK_PRISM_CACHE:-$HOME/.cache/specmock/prism}"
-command -v npm >/dev/null || { echo "node-servers: npm not found (install Node.js >= 18.20)" >&2; exit 1; }
+if ! command -v npm >/dev/null; then  # this project's machines ship Node.js 20; elsewhere Debian's
+  command -v apt-get >/dev/null || { echo "node-servers: no npm and no apt-get: install Node.js >= 18.20" >&2; exit 1; }
+  log=$(mktemp)
+  if ! { DEBIAN_FRONTEND=noninteractive apt-get update -q \
+         && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends nodejs npm; } >"$log" 2>&1; then
+    tail -40 "$log" >&2
+    echo "node-servers: apt-get install nodejs npm failed (log above)" >&2
+    exit 1
+  fi
+fi
 want=$(sha256sum "$here/npm/package-lock.json" | cut -d' ' -f1)
 stamp="$cache/node_modules/.ci-lock-sha256"
 if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ] \
