@@ -293,6 +293,11 @@ def decode_form(spec: Spec, schema: Any, raw: bytes) -> Any:
 def _fields_to_object(spec: Spec, schema: Any, fields: Mapping[str, list[Any]]) -> dict[str, Any]:
     props = properties(spec, schema)
     out: dict[str, Any] = {}
+    resolved = spec.resolve(schema) if isinstance(schema, Mapping) else {}
+    for name in resolved.get("required") or [] if isinstance(resolved, Mapping) else []:
+        # a form cannot tell an empty list from no field at all: a required list reads as empty
+        if name in props and name not in fields and "array" in schema_types(spec, props[name]):
+            out[name] = []
     nested: dict[str, dict[str, list[Any]]] = {}
     for key, values in fields.items():
         base, bracket, rest = key.partition("[")

@@ -274,7 +274,7 @@ class ErrorRenderer:
             items = error.violations or [Violation(("body",), message, error.error_type or "value_error")]
             body = {"detail": [v.as_fastapi() for v in items]}
         elif shape is Shape.MESSAGE_ERRORS:
-            errors = [{"field": v.field, "description": v.msg} for v in error.violations]
+            errors = [self._error_item(schema, v.field, v.msg, v.type) for v in error.violations]
             if not errors and error.field:
                 errors = [{"field": error.field, "description": message}]
             body = {"message": title_for(error.status) if errors else message, "errors": errors}
@@ -317,6 +317,21 @@ class ErrorRenderer:
         if schema and shape is not Shape.PROBLEM and isinstance(body, dict):
             self._complete(schema, body, error)
         return RenderedError(error.status, body, ctype, dict(error.headers))
+
+    def _error_item(
+        self, schema: Mapping[str, Any] | None, field: str, msg: str, kind: str
+    ) -> dict[str, Any]:
+        """One ``errors`` member in the words the item schema has (GitHub: ``{field, message, code}``)."""
+        item: dict[str, Any] = {"field": field, "description": msg}
+        items = self.spec.resolve((_props(self.spec, schema).get("errors") or {}).get("items") or {})
+        names = _props(self.spec, items)
+        if not names:
+            return item
+        if "description" not in names and "message" in names:
+            item = {"field": field, "message": msg}
+        if "code" in names:
+            item["code"] = "missing_field" if kind == "missing" else "invalid"
+        return item
 
     def _complete(self, schema: Mapping[str, Any], body: dict[str, Any], error: MockError) -> None:
         """Every field the error schema requires, present (generated when the shape has no word
