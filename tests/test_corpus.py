@@ -114,7 +114,6 @@ UNVERIFIED: dict[str, str] = {
         "(5,000 deployments), and two document-forced ones (Allow of a same-shape template; any text "
         "is a valid text/x-markdown body)"
     ),
-    "aws-rds.json.gz": "not yet seen at zero after the routing fix (286 fragment operations; a long run)",
 }
 
 
