@@ -104,12 +104,16 @@ class MockApp(Starlette):
         # Unmatched paths belong to the spec endpoint (its own 404 in the API's shape), never to a
         # slash-toggling second pass of the router.
         self.router.redirect_slashes = False
+        # A path no route's pattern can match (a %0A in it: Starlette's patterns stop at a newline)
+        # is the spec endpoint's too, never the control plane's 404.
+        self.router.default = self._api
 
     def _routes(self) -> list[BaseRoute]:
         config = self.config
         api: ASGIApp = self.front or self.endpoint
         if config.cors:
             api = CrossOrigin(api)
+        self._api = api
         # the --host it binds is a name it answers to as well (unless that is "every address")
         hosts = frozenset([*config.allowed_hosts, config.host])
         guard = Middleware(CrossSiteGuard, allowed_hosts=hosts)

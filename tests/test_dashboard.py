@@ -135,3 +135,9 @@ def test_the_dashboard_in_a_browser(page: Page, tmp_path: Path) -> None:
         page.get_by_role("button", name="Coverage").click()
         expect(page.locator("#coverage tbody")).to_contain_text("422 \u00d71")
     assert (tmp_path / "journal.png").stat().st_size > 10_000  # docs/dashboard.png is one of these
+
+
+def test_a_path_no_route_pattern_matches_is_still_the_apis() -> None:
+    """Starlette's patterns stop at a newline: such a path must reach the API, not the control plane."""
+    response = _local().post("/v1/namespaces/A%0A/clone", headers=BEARER, json={"namespace_name": "x"})
+    assert response.status_code == 404 and response.json()["error"]["type"] == "NotFoundError"
