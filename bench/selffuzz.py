@@ -28,7 +28,15 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
 from mockproc import MockProcess  # noqa: E402
-from selffuzz_kit import DOCS_VARIANT, HOSTING, MIXPEEK, SPECS, parse_summary, schemathesis_run  # noqa: E402
+from selffuzz_kit import (  # noqa: E402
+    DOCS_VARIANT,
+    HOSTING,
+    MIXPEEK,
+    SERVER_ARGS,
+    SPECS,
+    parse_summary,
+    schemathesis_run,
+)
 
 # --max-examples that reached 2,000 cases when measured (schemathesis 4.x): a first guess, raised
 # in proportion when a run falls short.
@@ -40,7 +48,7 @@ def fuzz_spec(spec: Path, *, min_cases: int, max_examples: int, seed: int, worke
     attempts: list[dict[str, Any]] = []
     started = time.perf_counter()
     while True:
-        with MockProcess(str(spec)) as server:
+        with MockProcess(str(spec), *SERVER_ARGS) as server:
             run_started = time.perf_counter()
             result = schemathesis_run(
                 spec, server.url, max_examples=max_examples, seed=seed, workers=workers, timeout=7200

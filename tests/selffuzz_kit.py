@@ -21,10 +21,15 @@ MIXPEEK = ROOT / "spec" / "mixpeek.yaml"
 HOSTING = ROOT / "spec" / "hosting.yaml"
 DOCS_VARIANT = ROOT / "spec" / "variants" / "mixpeek-docs.yaml"
 SPECS = (MIXPEEK, HOSTING, DOCS_VARIANT)
+# Mixpeek's key is registered as an admin (`--token admin:KEY`): cross-organization cloning
+# (source_organization_id, seed 002) is admin only, and the fuzzer sends it
+FUZZ_KEY = "sk_selffuzz_admin"
+TOKENS = {FUZZ_KEY: "admin"}
+SERVER_ARGS = ("--token", f"admin:{FUZZ_KEY}")
 AUTH = {
-    MIXPEEK: "Authorization: Bearer sk_test",
+    MIXPEEK: f"Authorization: Bearer {FUZZ_KEY}",
     HOSTING: "X-Api-Token: tok_user",
-    DOCS_VARIANT: "Authorization: Bearer sk_test",
+    DOCS_VARIANT: f"Authorization: Bearer {FUZZ_KEY}",
 }
 _CASES = re.compile(r"^\s*(\d+) generated(?:, (.*))?$", re.MULTILINE)
 _FOUND = re.compile(r"(\d+) found (\d+) unique failures?")

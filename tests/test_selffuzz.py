@@ -14,6 +14,7 @@ from selffuzz_kit import (
     DOCS_VARIANT,
     HOSTING,
     MIXPEEK,
+    TOKENS,
     parse_summary,
     schemathesis_run,
     stateful_report,
@@ -28,7 +29,7 @@ from mockserver.testing import run_server
 @pytest.mark.slow
 @pytest.mark.parametrize("spec", [MIXPEEK, HOSTING, DOCS_VARIANT], ids=["mixpeek", "hosting", "docs"])
 def test_schemathesis_all_checks_find_nothing(spec: Path) -> None:
-    with run_server(create_app(Config(specs=[str(spec)], seed=0))) as url:
+    with run_server(create_app(Config(specs=[str(spec)], seed=0, tokens=TOKENS))) as url:
         result = schemathesis_run(spec, url, max_examples=25)
     output = result.stdout[-6000:] + result.stderr[-2000:]
     assert result.returncode == 0, output
@@ -56,7 +57,7 @@ def test_schemathesis_with_a_pinned_namespace_finds_nothing(spec: Path, tmp_path
     """The issue's line: ``st run --checks all --phases examples,coverage,fuzzing,stateful`` with a
     real namespace pinned through ``schemathesis.toml`` ``[parameters]``, so requests reach the world
     (filters, sorts, pages, clones) instead of its 404; the stateful phase follows the spec's links."""
-    with run_server(create_app(Config(specs=[str(spec)], seed=0))) as url:
+    with run_server(create_app(Config(specs=[str(spec)], seed=0, tokens=TOKENS))) as url:
         config = write_config(tmp_path, _pins(url))
         result = schemathesis_run(spec, url, max_examples=20, config=config)
     output = result.stdout[-8000:] + result.stderr[-2000:]

@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import jsonschema_rs
 import pytest
 from openapi_schema_validator import OAS30Validator, OAS31Validator
 from referencing import Registry, Resource
@@ -176,10 +177,17 @@ def test_our_validator_agrees_with_openapi_schema_validator(source: Path | str, 
         assert '"schema"' not in json.dumps(spec.raw) and "schemas" not in spec.doc.get("components", {})
         return
     disagreements: list[str] = []
-    compared = 0
+    compared = unresolvable = 0
     for pointer in pointers:
         schema = at(spec.doc, pointer)
-        ours = compile_schema(spec, schema)
+        try:
+            ours = compile_schema(spec, schema)
+        except jsonschema_rs.ValidationError as exc:
+            # a reference the document does not hold (DigitalOcean's discriminator mappings name
+            # files it never shipped): the mock serves such a schema leniently, with a warning
+            assert "not present in a registry" in str(exc), f"{pointer}: {exc}"
+            unresolvable += 1
+            continue
         values: list[tuple[str, Any]] = []
         for seed in SEEDS:
             try:
@@ -196,5 +204,5 @@ def test_our_validator_agrees_with_openapi_schema_validator(source: Path | str, 
                     f"{pointer} ({how}): ours {'accepts' if mine else 'refuses'}, "
                     f"openapi-schema-validator {'accepts' if theirs else 'refuses'} {json.dumps(value)[:160]}"
                 )
-    assert compared > 2 * len(pointers), "values were drawn for the schemas"
+    assert compared > 2 * (len(pointers) - unresolvable), "values were drawn for the schemas"
     assert disagreements == []
