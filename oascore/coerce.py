@@ -343,8 +343,9 @@ def _field(spec: Spec, schema: Any, values: Sequence[Any]) -> Any:
 
 def decode_multipart(spec: Spec, schema: Any, raw: bytes, content_type: str) -> Any:
     """A ``multipart/form-data`` body as the object its schema describes; ``None`` when it is not
-    multipart at all (no boundary). A part whose own type is JSON is parsed as JSON; a file part
-    is its text."""
+    well-formed multipart (no boundary, or a part without a ``Content-Disposition`` name, which
+    RFC 7578 requires of every part). A part whose own type is JSON is parsed as JSON; a file
+    part is its text."""
     if "boundary=" not in content_type:
         return None
     message = BytesParser(policy=HTTP).parsebytes(
@@ -356,7 +357,7 @@ def decode_multipart(spec: Spec, schema: Any, raw: bytes, content_type: str) -> 
     for part in message.iter_parts():
         name = part.get_param("name", header="content-disposition")
         if not isinstance(name, str):
-            continue
+            return None
         payload = part.get_payload(decode=True)
         data = payload if isinstance(payload, bytes) else b""
         value: Any = data.decode("utf-8", errors="replace")

@@ -313,7 +313,11 @@ class RequestValidator:
             payload = decode_multipart(self._spec, schema, raw, content_type)
             if payload is None:
                 return None, [
-                    Violation(("body",), "Not a multipart/form-data body (no boundary)", "value_error")
+                    Violation(
+                        ("body",),
+                        "Not a well-formed multipart/form-data body (a boundary, and a name for every part)",
+                        "value_error",
+                    )
                 ]
         else:
             payload = decode_xml(self._spec, schema, raw)

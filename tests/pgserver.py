@@ -99,9 +99,14 @@ class Cluster:
     dsn: str
     port: int
     _ctl: Callable[..., None]
+    # by its own unix socket: while it is stopped, another test's cluster may take its TCP port,
+    # and a client reconnecting by port would reach that other database
+    socket_dsn: str = ""
 
     def stop(self) -> None:
-        self._ctl("-m", "immediate", "-w", "-t", "30", "stop")
+        # fast, not immediate: the cluster runs with fsync and synchronous_commit off, so an
+        # immediate stop could drop commits the client was told about (the world, seeded at start)
+        self._ctl("-m", "fast", "-w", "-t", "30", "stop")
 
     def start(self) -> None:
         self._ctl("-w", "-t", "30", "start")
@@ -220,7 +225,12 @@ def running_cluster(
             def ctl(*args: str) -> None:
                 run(bindir / "pg_ctl", "-D", data, "-l", log, *args, timeout=start_timeout + 10)
 
-            yield Cluster(f"postgresql://postgres@127.0.0.1:{port}/{dbname}", port, ctl)
+            yield Cluster(
+                f"postgresql://postgres@127.0.0.1:{port}/{dbname}",
+                port,
+                ctl,
+                f"postgresql://postgres@/{dbname}?host={sock}&port={port}",
+            )
         finally:
             # immediate: the cluster is thrown away, no need for a checkpoint
             with contextlib.suppress(Exception):

@@ -121,7 +121,7 @@ def own_cluster() -> Iterator[Cluster]:
 
 
 def test_a_lost_database_answers_503_and_the_replica_reconnects(own_cluster: Cluster) -> None:
-    with MockProcess("--state-url", own_cluster.dsn) as server:
+    with MockProcess("--state-url", own_cluster.socket_dsn) as server:
         namespace = mixpeek_state(server.url)["namespaces"][0]["namespace_id"]
         ask: dict[str, Any] = {"headers": {**BEARER, "X-Namespace": namespace}}
         assert httpx.post(f"{server.url}{COLLECTIONS}", json={}, **ask).status_code == 200
