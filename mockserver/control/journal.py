@@ -208,7 +208,11 @@ class Journal:
     ) -> list[dict[str, Any]]:
         """Newest first, filtered; ``operation`` matches the label or a substring of it; ``since``
         keeps only entries whose id is greater (what a polling reader has not seen yet)."""
-        return select(reversed(self._entries), operation, status, method, path, limit, since)
+        return select(self.newest_first(), operation, status, method, path, limit, since)
+
+    def newest_first(self) -> Iterable[Entry]:
+        """The entries :meth:`query` reads, newest first (a shared journal reads the team's)."""
+        return reversed(self._entries)
 
 
 def select(

@@ -15,10 +15,10 @@ from __future__ import annotations
 import logging
 import threading
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any, Protocol
 
-from mockserver.control.journal import Bodies, Entry, Journal, select
+from mockserver.control.journal import Bodies, Entry, Journal
 from mockserver.store import StoreUnavailable
 
 FLUSH_SECONDS = 0.2
@@ -104,20 +104,9 @@ class SharedJournal(Journal):
                 self._pending, self._pending_hits = [], Counter()
             self.table.clear()
 
-    def query(
-        self,
-        *,
-        operation: str | None = None,
-        status: int | None = None,
-        method: str | None = None,
-        path: str | None = None,
-        limit: int = 100,
-        since: int = 0,
-    ) -> list[dict[str, Any]]:
+    def newest_first(self) -> Iterable[Entry]:
         self.flush()
-        rows = self.table.recent(self.capacity)
-        entries = (Entry(**{**doc, "id": ident}) for ident, doc in rows)
-        return select(entries, operation, status, method, path, limit, since)
+        return (Entry(**{**doc, "id": ident}) for ident, doc in self.table.recent(self.capacity))
 
     def entry(self, entry_id: int) -> dict[str, Any] | None:
         """One entry of the team's journal; bodies stay with the replica that served it (``None``)."""
