@@ -148,14 +148,20 @@ def test_migrations_status_filter_and_preflight_findings(api: Clients, status: s
             assert finding.error_code and finding.message and finding.severity in ("error", "warning")
             if finding.resource_id is not None:
                 assert graph[finding.resource_id] == finding.resource_type.value
-        if status == "failed":  # the warning that foresaw the failure, on the resource that failed
+        failed = [r.resource_id for r in m.progress.resources if r.status == "failed"]
+        if status == "failed" and result.errors:  # refused at validation: no stage ever started
+            assert all(f.severity == "error" for f in result.errors)
+            assert all(s.started_at is None and s.status.value == "cancelled" for s in m.progress.stages)
+            assert set(failed) == {e.resource_id for e in result.errors} - {None}
+        elif status == "failed":  # failed at execution: the warning that foresaw it, on that resource
             assert result.warnings
-            failed = [r.resource_id for r in m.progress.resources if r.status == "failed"]
             assert any(w.resource_id in failed for w in result.warnings) or not failed
-        if status != "validating":
-            assert not result.errors  # only a migration still validating is blocked
-    if status == "validating":
+        elif status != "validating":
+            assert not result.errors  # only a migration still validating (or refused) is blocked
+    if status in ("validating", "failed"):
         assert any(not m.validation_result.valid for m in page.results)
+    if status == "failed":
+        assert any(m.validation_result.valid for m in page.results)
 
 
 @pytest.mark.parametrize("migration_type", TYPES)

@@ -112,6 +112,8 @@ def test_timestamps_are_ordered_and_statuses_match_progress(seeded: World) -> No
             if status == "draft":
                 assert m["task_id"] is None and m["dependency_graph"] is None
             continue
+        if status == "failed" and not m["validation_result"]["valid"]:
+            continue  # refused at validation: never started (test_failed_at_validation_or_at_execution)
         started = _ts(m["started_at"])
         assert created <= started
         for stage in stages:
@@ -126,11 +128,7 @@ def test_timestamps_are_ordered_and_statuses_match_progress(seeded: World) -> No
             assert all(s["status"] == "completed" and s["progress_percent"] == 100 for s in stages)
             assert all(r["status"] == "completed" for r in progress["resources"])
             assert started <= _ts(m["completed_at"]) and m["error_message"] is None
-        elif status == "failed":
-            failed = [s for s in stages if s["status"] == "failed"]
-            assert len(failed) == 1 and failed[0]["stage"] == progress["current_stage"]
-            assert m["error_message"] and failed[0]["stage"] in m["error_message"]
-            assert failed[0]["error_message"] == m["error_message"]
+        elif status == "failed":  # the two kinds: test_failed_at_validation_or_at_execution
             assert 0 <= progress["overall_progress_percent"] < 100
         elif status == "in_progress":
             assert m["completed_at"] is None
@@ -140,6 +138,73 @@ def test_timestamps_are_ordered_and_statuses_match_progress(seeded: World) -> No
             index = stages.index(current[0])
             assert all(s["status"] == "completed" for s in stages[:index])
             assert all(s["status"] == "pending" for s in stages[index + 1 :])
+
+
+def _finding_in_graph(item: dict[str, Any], m: dict[str, Any], severity: str) -> None:
+    """A pre-flight finding in API 0.82's shape, about a resource of the migration's own graph."""
+    assert set(item) == {"error_code", "message", "resource_id", "resource_type", "severity"}
+    assert item["error_code"] and item["message"] and item["severity"] == severity
+    nodes = {n["resource_id"]: n["resource_type"] for n in m["dependency_graph"]["nodes"]}
+    if item["resource_id"] is None:
+        assert item["resource_type"] is None
+    else:
+        assert nodes[item["resource_id"]] == item["resource_type"]
+
+
+def test_failed_at_validation_or_at_execution(seeded: World) -> None:
+    """A failed migration failed at pre-flight validation (invalid, nothing ran) or during
+    execution (valid, one stage failed); every default world holds both kinds."""
+    kinds = {"validation": 0, "execution": 0}
+    for m in _all_migrations(seeded):
+        result, progress, stages = m["validation_result"], m["progress"], m["progress"]["stages"]
+        if m["status"] == "draft":
+            assert result is None
+            continue
+        assert result["valid"] == (not result["errors"])
+        for item in result["errors"]:
+            _finding_in_graph(item, m, "error")
+        for item in result["warnings"]:
+            _finding_in_graph(item, m, "warning")
+        if m["status"] not in ("failed", "validating"):
+            assert result["valid"] and result["errors"] == [], m["status"]
+        if m["status"] != "failed":
+            continue
+        resources = progress["resources"]
+        if not result["valid"]:
+            kinds["validation"] += 1
+            assert m["started_at"] is None and progress["started_at"] is None
+            assert progress["estimated_completion"] is None and progress["current_stage"] is None
+            assert progress["overall_progress_percent"] == 0
+            for s in stages:  # no execution stage ever ran
+                assert s["status"] == "cancelled" and s["started_at"] is s["completed_at"] is None
+                assert s["items_completed"] == s["items_failed"] == 0 == s["progress_percent"]
+                assert s["error_message"] is None
+            assert m["created_at"] <= _ts(m["completed_at"])
+            assert m["error_message"] == "Pre-flight validation failed: " + result["errors"][0]["message"] + (
+                f" (and {len(result['errors']) - 1} more)" if len(result["errors"]) > 1 else ""
+            )
+            blocked = {e["resource_id"]: e["message"] for e in result["errors"] if e["resource_id"]}
+            for r in resources:
+                assert r["progress_percent"] == 0
+                if r["resource_id"] in blocked:
+                    assert (r["status"], r["error_message"]) == ("failed", blocked[r["resource_id"]])
+                else:
+                    assert (r["status"], r["error_message"]) == ("cancelled", None)
+        else:
+            kinds["execution"] += 1
+            failed = [s for s in stages if s["status"] == "failed"]
+            assert len(failed) == 1 and failed[0]["stage"] == progress["current_stage"]
+            index = stages.index(failed[0])
+            assert all(s["status"] == "completed" and s["completed_at"] for s in stages[:index])
+            assert all(s["status"] == "cancelled" and s["started_at"] is None for s in stages[index + 1 :])
+            assert failed[0]["started_at"] and failed[0]["completed_at"] == m["completed_at"]
+            assert m["error_message"] and failed[0]["stage"] in m["error_message"]
+            assert failed[0]["error_message"] == m["error_message"]
+            assert _ts(m["started_at"]) <= _ts(m["completed_at"])
+            assert [r["status"] for r in resources].count("failed") <= 1
+            assert "pending" not in [r["status"] for r in resources]
+            assert any(w["error_code"] != "retriever_history_not_migrated" for w in result["warnings"])
+    assert kinds["validation"] and kinds["execution"], kinds
 
 
 def test_dependency_graph_is_topological_with_longest_path_tiers(seeded: World) -> None:

@@ -9,9 +9,16 @@ per-resource progress consistent with the status, and timestamps in order
 The pre-flight ``validation_result`` (absent on drafts) holds API 0.82's validation entries
 (``error_code``, ``message``, ``resource_id``, ``resource_type``, ``severity``) about resources of
 the migration's own graph: ``valid`` is false exactly when there are errors. A migration still
-validating lists the blocking errors found so far; a failed one carries the warning that foresaw
-the stage it failed in, on the resource that failed; a retriever whose interaction history the
+validating lists the blocking errors found so far; a retriever whose interaction history the
 config does not migrate is warned about.
+
+A failed migration failed in one of two places. **At validation** (a third of them): ``valid``
+false with the blocking errors (``severity`` ``error``), no execution stage ever ran (every stage
+``cancelled`` with no start or end, nothing done, no current stage, no ``started_at`` and no ETA),
+``completed_at`` when validation ended, the blocked resources ``failed`` with the error's message,
+the others ``cancelled``. **At execution**: ``valid`` true and no errors, but the warning that
+foresaw the stage it failed in, on the resource that failed; one stage ``failed``, the ones before
+it completed, the later ones ``cancelled``.
 """
 
 from __future__ import annotations
@@ -53,6 +60,8 @@ _BLOCKERS = {
     "bucket": ("bucket_unreachable", "Bucket {id} storage could not be listed"),
     "retriever": ("retriever_stage_unsupported", "Retriever {id} uses a stage the target does not support"),
 }
+# a blocking error when the graph has no resource that can block (a namespace-level one)
+_QUOTA = ("target_namespace_quota_exceeded", "Target organization has reached its namespace quota")
 _PEOPLE = ("maria.garcia", "wei.chen", "james.okafor", "priya.nair", "lukas.schmidt", "ana.souza")
 
 
@@ -97,9 +106,16 @@ class MigrationRenderer:
                 "source_namespace_name": self._names.get(source, source),
             },
         }
-        doc.update(self._lifecycle(status, created, stage_at, nodes, r))
+        if status == "failed" and ordinal % 3 == 1:  # a third of the failures: refused at validation
+            errors = self._blockers(nodes, r, at_least=1)
+            doc.update(self._refused(created, nodes, errors, r))
+        else:
+            errors = self._blockers(nodes, r, at_least=0) if status == "validating" else []
+            doc.update(self._lifecycle(status, created, stage_at, nodes, r))
         doc["dependency_graph"] = None if status == "draft" else graph_doc(nodes)
-        doc["validation_result"] = None if status == "draft" else self._validation(status, doc, nodes, r)
+        doc["validation_result"] = (
+            None if status == "draft" else self._validation(status, doc, nodes, errors, r)
+        )
         doc["task_id"] = None if status == "draft" else uuid_like(self.seed, "migration-task", row)
         return doc
 
@@ -195,10 +211,42 @@ class MigrationRenderer:
         }
 
     # -- lifecycle -------------------------------------------------------------------------
+    def _items(self, r: random.Random) -> list[int]:
+        return [r.randint(1, 40) * (10 if s == "batch_processing" else 1) for s in self.vocab.stages]
+
+    def _refused(self, created: int, nodes: list[Node], errors: list[Doc], r: random.Random) -> Doc:
+        """A migration that pre-flight validation refused: no execution stage ever ran."""
+        items = self._items(r)
+        ended = max(created, min(created + r.randint(20, 600), self.anchor - 1))
+        blocked = {e["resource_id"]: e["message"] for e in errors if e["resource_id"]}
+        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+        return {
+            "progress": {
+                "overall_status": "failed",
+                "overall_progress_percent": 0,
+                "current_stage": None,
+                "stages": [
+                    _stage(s, "cancelled", None, None, t, 0, 0, None)
+                    for s, t in zip(self.vocab.stages, items, strict=True)
+                ],
+                "resources": [
+                    _res(nd, "failed", 0, blocked[nd.resource_id])
+                    if nd.resource_id in blocked
+                    else _res(nd, "cancelled", 0, None)
+                    for nd in nodes
+                ],
+                "started_at": None,
+                "estimated_completion": None,
+            },
+            "started_at": None,
+            "completed_at": iso(ended),
+            "error_message": f"Pre-flight validation failed: {errors[0]['message']}{more}",
+        }
+
     def _lifecycle(self, status: str, created: int, k: int, nodes: list[Node], r: random.Random) -> Doc:
         stages = self.vocab.stages
         n = len(stages)
-        items = [r.randint(1, 40) * (10 if s == "batch_processing" else 1) for s in stages]
+        items = self._items(r)
         if status in NOT_STARTED or status not in ("in_progress", "completed", "failed", "cancelled"):
             state = "draft" if status == "draft" else "pending"
             return {
@@ -283,17 +331,30 @@ class MigrationRenderer:
             "error_message": error if status == "failed" else None,
         }
 
-    def _validation(self, status: str, doc: Doc, nodes: list[Node], r: random.Random) -> Doc:
+    def _blockers(self, nodes: list[Node], r: random.Random, at_least: int) -> list[Doc]:
+        """Blocking pre-flight errors (``at_least`` of them, up to 2) about the graph's resources;
+        a graph without a resource that can block gets a namespace-level one."""
+        blockable = [nd for nd in nodes if nd.resource_type in _BLOCKERS]
+        errors = []
+        for nd in r.sample(blockable, min(len(blockable), r.randint(at_least, 2))):
+            code, message = _BLOCKERS[nd.resource_type]
+            errors.append(_finding(code, message.format(id=nd.resource_id), nd, "error"))
+        if len(errors) < at_least:
+            errors.append(_finding(*_QUOTA, None, "error"))
+        return errors
+
+    def _validation(
+        self, status: str, doc: Doc, nodes: list[Node], errors: list[Doc], r: random.Random
+    ) -> Doc:
         counts: dict[str, int] = {}
         for nd in nodes:
             counts[nd.resource_type] = counts.get(nd.resource_type, 0) + 1
-        errors: list[Doc] = []
         warnings: list[Doc] = []
         retrievers = [nd for nd in nodes if nd.resource_type == "retriever"]
         if retrievers and not doc["config"]["retriever_options"]["migrate_interactions"]:
             message = "Retriever interaction history will not be migrated"
             warnings.append(_finding("retriever_history_not_migrated", message, retrievers[0], "warning"))
-        if status == "failed":
+        if status == "failed" and not errors:  # failed at execution: the warning that foresaw it
             progress = doc["progress"]
             code, message = _RISKS.get(
                 progress["current_stage"] or "", ("migration_at_risk", "Migration at risk")
@@ -301,11 +362,6 @@ class MigrationRenderer:
             failed = next((x for x in progress["resources"] if x["status"] == "failed"), None)
             node = next((nd for nd in nodes if failed and nd.resource_id == failed["resource_id"]), None)
             warnings.append(_finding(code, message, node, "warning"))
-        if status == "validating":
-            blockable = [nd for nd in nodes if nd.resource_type in _BLOCKERS]
-            for nd in r.sample(blockable, min(len(blockable), r.randint(0, 2))):
-                code, message = _BLOCKERS[nd.resource_type]
-                errors.append(_finding(code, message.format(id=nd.resource_id), nd, "error"))
         return {
             "valid": not errors,
             "errors": errors,
@@ -370,6 +426,6 @@ def _resources(nodes: list[Node], status: str, overall: float, error: str | None
             out.append(_res(nd, "completed", 100, None))
         elif i == at:
             out.append(_res(nd, status, 50, error if status == "failed" else None))
-        else:
-            out.append(_res(nd, "pending", 0, None))
+        else:  # a stopped run (failed, cancelled) never reaches them, as its later stages
+            out.append(_res(nd, "pending" if status == "in_progress" else "cancelled", 0, None))
     return out
