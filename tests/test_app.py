@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import socket
 from typing import Any
 
 import httpx
-import jsonschema
 import pytest
 
 from mockserver.apis.common.worldkit import ANCHOR
@@ -15,23 +13,24 @@ from mockserver.config import Config
 from mockserver.testing import run_server
 from oascore import load_spec
 from tests.conftest import API_TOKEN, BEARER, HOSTING, MIXPEEK
+from tests.oracle import assert_response_valid
+from tests.rawhttp import exchange
 
 LIST = "/v1/namespaces/migrations/list"
+JSON_TYPE = "application/json"
 
 
-def _validator(spec_path: Any, component: str) -> jsonschema.Draft202012Validator:
-    spec = load_spec(spec_path)
-    schema = spec.rooted({"$ref": f"#/components/schemas/{component}"})
-    return jsonschema.Draft202012Validator(
-        schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
-    )
+def _valid(response: httpx.Response, path: str = LIST, spec: Any = MIXPEEK) -> None:
+    """The answer is what the document (as written) promises for its status on ``path``."""
+    method = response.request.method
+    assert_response_valid(spec, path, method, response.status_code, JSON_TYPE, response.json())
 
 
 def test_migrations_list_is_valid_against_the_spec(client: httpx.Client) -> None:
     response = client.post(LIST, headers=BEARER, json={"limit": 5})
     assert response.status_code == 200
     body = response.json()
-    _validator(MIXPEEK, "ListMigrationsResponse").validate(body)
+    _valid(response)
     assert body["limit"] == 5 and len(body["results"]) <= 5
 
 
@@ -40,7 +39,7 @@ def test_missing_bearer_is_401_in_error_response_shape(client: httpx.Client) -> 
     assert response.status_code == 401
     assert response.headers["www-authenticate"] == "Bearer"
     body = response.json()
-    _validator(MIXPEEK, "ErrorResponse").validate(body)
+    _valid(response)
     assert body["status"] == 401 and body["success"] is False
 
 
@@ -53,7 +52,7 @@ def test_limit_above_maximum_names_body_limit(client: httpx.Client) -> None:
     response = client.post(LIST, headers=BEARER, json={"limit": 1001})
     assert response.status_code == 422
     detail = response.json()["detail"]
-    _validator(MIXPEEK, "HTTPValidationError").validate(response.json())
+    _valid(response)
     assert [d["loc"] for d in detail] == [["body", "limit"]]
     assert detail[0]["type"] == "less_than_equal"
 
@@ -72,16 +71,13 @@ def test_every_violation_is_named(client: httpx.Client) -> None:
 
 
 def test_truncated_json_is_answered_at_once(mock_url: str) -> None:
-    host, port = mock_url.removeprefix("http://").split(":")
     request = (
         f"POST {LIST} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer sk\r\n"
         'Content-Type: application/json\r\nContent-Length: 11\r\n\r\n{"limit": 5'
     ).encode()
-    with socket.create_connection((host, int(port)), timeout=5) as sock:
-        sock.sendall(request)
-        reply = sock.recv(65536).decode()
-    assert reply.startswith("HTTP/1.1 422"), reply
-    assert "json_invalid" in reply  # answered at all: the socket's 5 s timeout bounds the wait
+    reply = exchange(mock_url, request, timeout=5)
+    assert reply.status == 422, reply
+    assert b"json_invalid" in reply.body  # answered at all: the socket's 5 s timeout bounds the wait
 
 
 def test_wrong_content_type_and_oversized_body_are_4xx(client: httpx.Client) -> None:
@@ -102,7 +98,7 @@ def test_body_limit_is_configurable() -> None:
 def test_hosting_token_and_its_error_shape(client: httpx.Client) -> None:
     ok = client.get("/api/migrations", headers=API_TOKEN)
     assert ok.status_code == 200
-    _validator(HOSTING, "MigrationList").validate(ok.json())
+    _valid(ok, "/api/migrations", HOSTING)
     missing = client.get("/api/migrations")
     assert missing.status_code == 401
     assert missing.json()["message"] == "Unauthorized"
@@ -123,7 +119,7 @@ def test_unknown_route_and_method(client: httpx.Client) -> None:
 def test_prefer_code_and_undocumented_code(client: httpx.Client) -> None:
     forced = client.post(LIST, headers={**BEARER, "Prefer": "code=404"}, json={})
     assert forced.status_code == 404
-    _validator(MIXPEEK, "ErrorResponse").validate(forced.json())
+    _valid(forced)
 
     def served_404() -> int:
         coverage = client.get("/_mock/coverage").json()["operations"]
@@ -172,7 +168,7 @@ def test_dynamic_generation_is_deterministic_per_seed(client: httpx.Client) -> N
     other = client.post(LIST, headers={**BEARER, "Prefer": "dynamic=true, seed=8"}, json={"limit": 3}).content
     assert first == again
     assert first != other
-    _validator(MIXPEEK, "ListMigrationsResponse").validate(httpx.Response(200, content=first).json())
+    assert_response_valid(MIXPEEK, LIST, "POST", 200, JSON_TYPE, httpx.Response(200, content=first).json())
     assert httpx.Response(200, content=first).json()["limit"] == 3  # echoed, not random
 
 
@@ -204,11 +200,90 @@ def test_cors_on_by_default_and_off_with_flag(client: httpx.Client) -> None:
     assert "access-control-allow-origin" not in plain.headers
 
 
-def test_strict_mode_logs_nothing_for_valid_responses(caplog: pytest.LogCaptureFixture) -> None:
+STRICT_SPEC = """
+openapi: 3.1.0
+info: {title: Strict, version: '1'}
+paths:
+  /things:
+    get:
+      responses:
+        '200':
+          description: a thing
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [id]
+                properties: {id: {type: integer, minimum: 1}}
+              examples: EXAMPLES
+"""
+BROKEN = "{bad: {value: {id: 0}}, good: {value: {id: 7}}}"  # id 0 breaks minimum: 1
+CLEAN = "{good: {value: {id: 7}}}"
+
+
+def _strict_spec(tmp_path: Any, examples: str) -> str:
+    path = tmp_path / "strict.yaml"
+    path.write_text(STRICT_SPEC.replace("EXAMPLES", examples))
+    return str(path)
+
+
+def _messages(caplog: pytest.LogCaptureFixture, needle: str) -> list[str]:
+    return [r.getMessage() for r in caplog.records if needle in r.getMessage()]
+
+
+@pytest.mark.parametrize("examples", [BROKEN, CLEAN])
+def test_an_example_that_breaks_its_own_schema_is_warned_of_once_and_not_served(
+    tmp_path: Any, caplog: pytest.LogCaptureFixture, examples: str
+) -> None:
+    """README: such a spec starts, with one warning naming the pointer, and generated data is
+    served instead; a clean spec serves its example without a word."""
+    path = _strict_spec(tmp_path, examples)
+    with run_server(create_app(Config(specs=[path]))) as url:
+        answers = [httpx.get(url + "/things", timeout=10) for _ in range(2)]
+    warned = _messages(caplog, "the example breaks its own schema")
+    for answer in answers:
+        assert answer.status_code == 200
+        assert_response_valid(path, "/things", "GET", 200, JSON_TYPE, answer.json())
+    if examples == BROKEN:
+        assert len(warned) == 1 and "#/paths/~1things/get/responses/200" in warned[0], warned
+        assert answers[0].json() != {"id": 0}
+    else:
+        assert warned == [] and [a.json() for a in answers] == [{"id": 7}, {"id": 7}]
+
+
+@pytest.mark.parametrize(("example", "violates"), [("bad", True), ("good", False)])
+def test_strict_mode_logs_a_served_body_that_breaks_its_schema(
+    tmp_path: Any, caplog: pytest.LogCaptureFixture, example: str, violates: bool
+) -> None:
+    """``Prefer: example=bad`` serves the broken example as asked; --strict validates what goes
+    out and logs the violation at its place, without --strict nothing is said; a valid answer is
+    never logged."""
+    path = _strict_spec(tmp_path, BROKEN)
+    for strict in (True, False):
+        caplog.clear()
+        with run_server(create_app(Config(specs=[path], strict=strict))) as url:
+            served = httpx.get(url + "/things", headers={"Prefer": f"example={example}"}, timeout=10)
+        assert served.status_code == 200 and served.json() == {"id": 0 if violates else 7}
+        logged = _messages(caplog, "strict:")
+        if strict and violates:
+            assert len(logged) == 1, logged
+            assert "GET /things 200 response violates its schema at response.id" in logged[0], logged
+        else:
+            assert logged == [], logged
+
+
+def test_strict_mode_logs_nothing_for_the_bundled_apis_valid_answers(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     with run_server(create_app(Config(strict=True))) as url:
-        for body in ({"limit": 3}, {"limit": 1001}):
-            httpx.post(url + LIST, headers=BEARER, json=body)
-        httpx.get(url + "/api/migrations", headers=API_TOKEN)
+        answers = [
+            httpx.post(url + LIST, headers=BEARER, json=body) for body in ({"limit": 3}, {"limit": 1001})
+        ]
+        answers.append(httpx.get(url + "/api/migrations", headers=API_TOKEN))
+    for response, spec, path in zip(
+        answers, (MIXPEEK, MIXPEEK, HOSTING), (LIST, LIST, "/api/migrations"), strict=True
+    ):
+        _valid(response, path, spec)  # the answers are valid to the oracle: nothing to log
     assert not [r for r in caplog.records if "strict:" in r.getMessage()]
 
 
