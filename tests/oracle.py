@@ -17,12 +17,14 @@ from __future__ import annotations
 
 import copy
 import gzip
+import itertools
 import json
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import yaml
+from jsonschema import Draft202012Validator, FormatChecker
 from openapi_schema_validator import OAS30ReadValidator, OAS30WriteValidator, OAS31Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4, DRAFT202012
@@ -30,6 +32,8 @@ from referencing.jsonschema import DRAFT4, DRAFT202012
 DOC_URI = "urn:specmock:oracle"
 JSON = "application/json"
 _DATA_KEYS = frozenset({"example", "examples", "default", "enum", "const"})
+_INLINE = itertools.count()
+_INLINE_KEY = "x-oracle-inline"
 _SCHEMA_MAPS = frozenset({"properties", "patternProperties", "$defs", "definitions", "dependentSchemas"})
 
 
@@ -80,9 +84,10 @@ class Document:
         self.version = str(raw.get("openapi", ""))
         assert self.version.startswith(("3.0", "3.1")), f"not OpenAPI 3.0/3.1: {self.version!r}"
         self.doc = _closed(copy.deepcopy(raw)) if closed else raw
-        dialect = DRAFT4 if self.version.startswith("3.0") else DRAFT202012
+        self.formats = self.format_checker()
+        self.dialect = DRAFT4 if self.version.startswith("3.0") else DRAFT202012
         self.registry: Registry[Any] = Registry().with_resource(
-            DOC_URI, Resource(contents=self.doc, specification=dialect)
+            DOC_URI, Resource(contents=self.doc, specification=self.dialect)
         )
 
     @classmethod
@@ -155,16 +160,53 @@ class Document:
 
     # -- judging ----------------------------------------------------------------------------------
 
-    def errors(self, pointer: str, value: Any, *, reading: bool = True) -> list[str]:
+    def errors(
+        self, pointer: str, value: Any, *, reading: bool = True, format_checker: FormatChecker | None = None
+    ) -> list[str]:
         """What is wrong with ``value`` against the schema at ``pointer`` (empty: valid).
-        ``reading``: a response (OAS 3.0: no ``writeOnly`` field), else a request (no ``readOnly``)."""
-        if self.version.startswith("3.0"):
-            cls: Any = OAS30ReadValidator if reading else OAS30WriteValidator
-        else:
-            cls = OAS31Validator
-        validator = cls(
-            {"$ref": f"{DOC_URI}#{pointer}"}, registry=self.registry, format_checker=cls.FORMAT_CHECKER
+        ``reading``: a response (OAS 3.0: no ``writeOnly`` field), else a request (no ``readOnly``).
+        ``format_checker``: the dialect's own unless given (a stricter one, say)."""
+        return self._errors(f"{DOC_URI}#{pointer}", self.registry, value, reading, format_checker)
+
+    def schema_errors(
+        self, schema: Any, value: Any, *, format_checker: FormatChecker | None = None
+    ) -> list[str]:
+        """What is wrong with ``value`` against ``schema``, a schema written in this document's
+        dialect whose ``#/...`` references point into the document."""
+        uri = f"{DOC_URI}:inline:{next(_INLINE)}"
+        beside = Resource(contents={**self.doc, _INLINE_KEY: schema}, specification=self.dialect)
+        return self._errors(
+            f"{uri}#/{_INLINE_KEY}", self.registry.with_resource(uri, beside), value, True, format_checker
         )
+
+    def format_checker(self) -> FormatChecker:
+        """A copy of the dialect's format checker, to add checks to.
+
+        One correction for 3.1: openapi-schema-validator 0.9 checks ``time`` as JSON Schema draft 3
+        did (``%H:%M:%S``, no offset), which refuses RFC 3339's ``full-time`` (``17:48:08Z``) that
+        JSON Schema 2020-12, OAS 3.1's dialect, requires; jsonschema's own 2020-12 check is used."""
+        base = self._validator_class(True).FORMAT_CHECKER
+        checker = FormatChecker(formats=())
+        checker.checkers = dict(base.checkers)
+        if not self.version.startswith("3.0"):
+            checker.checkers["time"] = Draft202012Validator.FORMAT_CHECKER.checkers["time"]
+        return checker
+
+    def _validator_class(self, reading: bool) -> Any:
+        if self.version.startswith("3.0"):
+            return OAS30ReadValidator if reading else OAS30WriteValidator
+        return OAS31Validator
+
+    def _errors(
+        self,
+        ref: str,
+        registry: Registry[Any],
+        value: Any,
+        reading: bool,
+        format_checker: FormatChecker | None,
+    ) -> list[str]:
+        cls = self._validator_class(reading)
+        validator = cls({"$ref": ref}, registry=registry, format_checker=format_checker or self.formats)
         return [
             f"{'/'.join(map(str, e.absolute_path)) or '<root>'}: {e.message}"
             for e in validator.iter_errors(value)
