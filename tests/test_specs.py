@@ -16,12 +16,13 @@ from referencing import Registry
 from referencing.jsonschema import DRAFT202012
 from spec_variants import as_docs_page
 
+from tests.seed_facts import seed_001_doc
+
 SPEC_DIR = Path(__file__).resolve().parents[1] / "spec"
 MIXPEEK = SPEC_DIR / "mixpeek.yaml"
 MIXPEEK_DOCS = SPEC_DIR / "variants" / "mixpeek-docs.yaml"
 HOSTING = SPEC_DIR / "hosting.yaml"
 ALL_SPECS = [MIXPEEK, MIXPEEK_DOCS, HOSTING]
-SEED_001 = Path(__file__).resolve().parent / "seeds" / "001_1ba160fa95785ca0.txt"
 
 MIGRATIONS = "/v1/namespaces/migrations/list"
 CLONE = "/v1/namespaces/{namespace_identifier}/clone"
@@ -130,13 +131,6 @@ def validator_for(doc: dict[str, Any], loc: tuple[Any, ...]) -> Draft202012Valid
         registry=registry,
         format_checker=Draft202012Validator.FORMAT_CHECKER,
     )
-
-
-def seed_001_doc() -> dict[str, Any]:
-    text = SEED_001.read_text()
-    block = text.split("````yaml", 1)[1].split("\n", 1)[1].split("````", 1)[0]
-    doc: dict[str, Any] = yaml.safe_load(block)
-    return doc
 
 
 def differences(a: Any, b: Any, loc: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
