@@ -8,7 +8,8 @@ Each seed is read by machine where its facts are machine-readable:
 - **000** (the rendered migrations page): every description, enum and bound the page renders, in
   the page's order, found in ``spec/variants/mixpeek-docs.yaml`` (the docs variant);
 - **002, 003** (docs pages): every header, parameter and body/response field the page lists (type,
-  required, default, minimum length, examples, description);
+  required, default, minimum length, examples, description); **004**: its operation, token and
+  query parameters (type, optional, description, values, format, default);
 - **000, 002, 003, 004**: every value of every example JSON block, walked down the spec's schema
   (declared, admitted by its schema, and kept as the spec's example, default or enum value, or a
   placeholder of the page's renderer).
@@ -1090,6 +1091,105 @@ def rows_prose(seed: str, path: str, used: set[tuple[str, str]]) -> list[Row]:
     return rows
 
 
+# ------------------------------------------------------------------------------------ 004's prose
+
+_PARAM_004 = re.compile(r"^(\w+)\?(string|integer)$")
+_HOSTING_WORLD = {
+    "customer_code": (
+        "mockserver/apis/hosting/profile.py HostingBackend._customer_of",
+        "tests/test_world_hosting.py::test_users_see_one_customer_and_may_not_filter_by_customer",
+    ),
+    "status": (
+        "mockserver/apis/hosting/world.py HostingRows.select",
+        "tests/test_world_hosting.py::test_random_filters_and_paging_against_an_independent_count",
+    ),
+    "page": (
+        "mockserver/apis/hosting/profile.py HostingBackend.list_migrations",
+        "tests/test_world_hosting.py::test_defaults_and_huge_values",
+    ),
+    "per": (
+        "mockserver/apis/hosting/profile.py HostingBackend.list_migrations",
+        "tests/test_world_hosting.py::test_defaults_and_huge_values",
+    ),
+    "query": (
+        "mockserver/apis/hosting/world.py SearchCache.rows",
+        "tests/test_world_hosting.py::test_random_filters_and_paging_against_an_independent_count",
+    ),
+}
+
+
+def rows_004() -> list[Row]:
+    """004's operation line, token and query parameters (type, optional, description, values,
+    format, default) against ``hosting.yaml``."""
+    doc, rows = spec_doc(HOSTING), []
+    lines = [line.strip() for line in seed_text("004").splitlines() if line.strip()]
+    op, base = _operation(HOSTING, "/api/migrations", "get")
+    world = WORLD["MigrationList"]
+    ok = "GET/api/migrations" in lines and op["description"] in lines
+    rows.append(
+        Row(
+            "004",
+            f"GET /api/migrations, “{op['description']}”",
+            f"{HOSTING}{base}",
+            *world,
+            problem="" if ok else "the page's method, path or description differ",
+        )
+    )
+    scheme = doc["components"]["securitySchemes"]["X-Api-Token"]
+    i = lines.index("X-Api-Token<token>")
+    page = (lines[i + 1], lines[i + 2])
+    spec = (scheme["description"], f"In: {scheme['in']}")
+    rows.append(
+        Row(
+            "004",
+            f"X-Api-Token header, “{page[0]}”, {page[1]}",
+            f"{HOSTING}#/components/securitySchemes/X-Api-Token",
+            "mockserver/apis/hosting/profile.py HostingBackend.role_for",
+            "tests/test_app.py::test_hosting_token_and_its_error_shape",
+            problem="" if page == spec and scheme["name"] == "X-Api-Token" else "the token differs",
+        )
+    )
+    start, end = lines.index("Query Parameters"), lines.index("Response Body")
+    entries: list[tuple[str, str, list[str]]] = []
+    for line in lines[start + 1 : end]:
+        found = _PARAM_004.match(line)
+        if found:
+            entries.append((found.group(1), found.group(2), []))
+        else:
+            entries[-1][2].append(line)
+    for name, kind, text in entries:
+        index, param = next((i, p) for i, p in enumerate(op["parameters"]) if p["name"] == name)
+        schema, _ = resolve(doc, param["schema"], "")
+        values = next((t.removeprefix("Values ").split(" | ") for t in text if t.startswith("Values ")), None)
+        shape = next((t for t in text if t.startswith("Format ")), None)
+        words = [t for t in text if t is not shape and not t.startswith("Values ")]
+        described = _norm(param.get("description", "").replace("`", ""))
+        facts = {
+            "optional": (True, not param.get("required", False)),
+            "type": (kind, schema.get("type")),
+            "description": (_norm(" ".join(words)), described),
+            "values": (values, schema.get("enum") if values else None),
+            "format/default": (
+                shape,
+                f"Format {schema.get('format')}Default {schema.get('default')}" if shape else None,
+            ),
+        }
+        wrong = [k for k, (a, b) in facts.items() if a != b]
+        fact = f"`{name}` (optional) {kind}; “{' '.join(words)}”"
+        fact += f"; values {' | '.join(values)}" if values else ""
+        fact += f"; {shape}" if shape else ""
+        rows.append(
+            Row(
+                "004",
+                fact,
+                f"{HOSTING}{base}/parameters/{index}",
+                *_HOSTING_WORLD[name],
+                problem=("differs in " + ", ".join(wrong)) if wrong else "",
+            )
+        )
+    return rows
+
+
 # ------------------------------------------------------------------------------------ the tables
 
 
@@ -1098,7 +1198,7 @@ def all_rows() -> tuple[list[Row], set[tuple[str, str]]]:
     used: set[tuple[str, str]] = set()
     rows = rows_000(used) + rows_001(used)
     rows += rows_prose("002", CLONE, used) + rows_prose("003", COLLECTIONS, used)
-    rows += block_rows(used)
+    rows += rows_004() + block_rows(used)
     order = {seed: i for i, seed in enumerate(SEED_FILES)}
     return sorted(rows, key=lambda r: order[r.seed]), used
 
@@ -1109,7 +1209,7 @@ _TITLES = {
     "001": "Seed 001 (the OpenAPI document) against `mixpeek.yaml`, schema by schema, every keyword compared",
     "002": "Seed 002 (the clone page): its fields, then its example blocks",
     "003": "Seed 003 (the collections list page): its fields, then its example blocks",
-    "004": "Seed 004 (the hosting page): its example blocks (its prose: the table above)",
+    "004": "Seed 004 (the hosting page): its operation, token and parameters, then its example blocks",
 }
 
 

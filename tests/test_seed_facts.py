@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from tests import seed_facts
-from tests.seed_facts import DOCS, MIXPEEK, README, ROOT, all_rows, markdown
+from tests.seed_facts import DOCS, HOSTING, MIXPEEK, README, ROOT, all_rows, markdown
 
 
 def test_every_seed_fact_is_in_the_spec_or_explained() -> None:
@@ -44,10 +44,15 @@ def test_spec_readme_holds_the_generated_tables() -> None:
     assert markdown() in README.read_text(), "run: python3 -m tests.seed_facts --write"
 
 
+def _prop(doc: dict[str, Any], schema: str, name: str) -> dict[str, Any]:
+    prop: dict[str, Any] = doc["components"]["schemas"][schema]["properties"][name]
+    return prop
+
+
 def _problems_with(monkeypatch: pytest.MonkeyPatch, spec: str, change: Any) -> list[str]:
     real = seed_facts.spec_doc
     changed = copy.deepcopy(real(spec))
-    change(changed["components"]["schemas"])
+    change(changed)
 
     def patched(name: str) -> dict[str, Any]:
         return changed if name == spec else real(name)
@@ -62,38 +67,42 @@ def _problems_with(monkeypatch: pytest.MonkeyPatch, spec: str, change: Any) -> l
     [
         (  # 000 renders "1 <= x <= 100"
             DOCS,
-            lambda s: s["ListMigrationsRequest"]["properties"]["limit"].update(maximum=1000),
+            lambda d: _prop(d, "ListMigrationsRequest", "limit").update(maximum=1000),
             "000",
             "ListMigrationsRequest/properties/limit",
         ),
         (  # 001's description, verbatim
             MIXPEEK,
-            lambda s: s["MigrationConfig"]["properties"]["feature_extractors"].update(
-                description="Extractors"
-            ),
+            lambda d: _prop(d, "MigrationConfig", "feature_extractors").update(description="Extractors"),
             "001",
             "MigrationConfig/properties/feature_extractors",
         ),
         (  # 002: "Minimum string length: 1"
             MIXPEEK,
-            lambda s: s["CloneNamespaceRequest"]["properties"]["namespace_name"].pop("minLength"),
+            lambda d: _prop(d, "CloneNamespaceRequest", "namespace_name").pop("minLength"),
             "002",
             "CloneNamespaceRequest/properties/namespace_name",
         ),
         (  # 003's example "source_filters.description": "Filter only video content"
             MIXPEEK,
-            lambda s: s["SourceFilters"]["properties"]["description"].pop("examples"),
+            lambda d: _prop(d, "SourceFilters", "description").pop("examples"),
             "003",
             "SourceFilters/properties/description",
         ),
         (  # 003's example carries source.collection_ids
             MIXPEEK,
-            lambda s: s["SourceConfig"]["properties"].pop("collection_ids"),
+            lambda d: d["components"]["schemas"]["SourceConfig"]["properties"].pop("collection_ids"),
             "003",
             "SourceConfig",
         ),
+        (  # 004: per "Format int32Default 25"
+            HOSTING,
+            lambda d: d["paths"]["/api/migrations"]["get"]["parameters"][3]["schema"].update(default=20),
+            "004",
+            "parameters/3",
+        ),
     ],
-    ids=["000-bound", "001-description", "002-min-length", "003-example", "003-field"],
+    ids=["000-bound", "001-description", "002-min-length", "003-example", "003-field", "004-default"],
 )
 def test_a_fact_that_goes_missing_is_a_problem(
     monkeypatch: pytest.MonkeyPatch, spec: str, change: Any, seed: str, where: str
