@@ -467,6 +467,31 @@ _ERROR_TESTS = {
     "404": "tests/test_app.py::test_an_unknown_route_is_the_documented_404_body_on_the_hosting_api",
     "422": "tests/test_app.py::test_hosting_token_and_its_error_shape",
 }
+# who answers each status of 001's operation, and the test that sees it answered
+_STATUS_001 = {
+    "400": (
+        "mockserver/pipeline/errors.py ErrorRenderer.render",
+        "tests/test_app.py::test_wrong_content_type_and_oversized_body_are_4xx",
+    ),
+    "401": (
+        "mockserver/pipeline/security.py Security.authenticate",
+        "tests/test_app.py::test_missing_bearer_is_401_in_error_response_shape",
+    ),
+    "422": (
+        "mockserver/pipeline/errors.py ErrorRenderer.render",
+        "tests/test_app.py::test_every_violation_is_named",
+    ),
+    # nothing in the migrations list refuses with these; Prefer: code=N answers them (generated)
+    "403": (
+        "mockserver/pipeline/responder.py Responder",
+        "tests/test_app.py::test_prefer_code_and_undocumented_code",
+    ),
+    "404": (
+        "mockserver/pipeline/responder.py Responder",
+        "tests/test_app.py::test_prefer_code_and_undocumented_code",
+    ),
+    "500": ("mockserver/pipeline/responder.py Responder", ""),  # no test asks for it
+}
 SPEC_ONLY = ("", "tests/test_seed_facts.py::test_every_seed_fact_is_in_the_spec_or_explained")
 
 
@@ -647,7 +672,7 @@ def rows_001(used: set[tuple[str, str]]) -> list[Row]:
                     for code, response in value.items():
                         ref = response["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
                         fact = f"{method.upper()} {path} → {code} “{response['description']}” `{ref}`"
-                        add(fact, f"{base}/responses/{code}", response, world)
+                        add(fact, f"{base}/responses/{code}", response, _STATUS_001.get(code, world))
                 else:
                     text = (
                         json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else squash(value)
