@@ -114,6 +114,12 @@ def test_unknown_route_and_method(client: httpx.Client) -> None:
     assert missing.status_code == 404 and missing.json()["error"]["type"] == "NotFoundError"
     wrong = client.delete(LIST, headers=BEARER)
     assert wrong.status_code == 405 and wrong.headers["allow"] == "POST"
+    # only /_mock and what is below it is the control plane's: a look-alike is the API's own 404
+    for path in ("/_mockery", "/_mock_state"):
+        lookalike = client.get(path, headers=BEARER)
+        assert lookalike.status_code == 404 and f"No route for GET {path}" in lookalike.text, path
+    assert client.get("/_mock").status_code == 200 and client.get("/_mock/health").status_code == 200
+    assert client.get("/%5Fmock/health").status_code == 200  # the decoded path decides, as Starlette's
 
 
 def test_prefer_code_and_undocumented_code(client: httpx.Client) -> None:
