@@ -338,6 +338,17 @@ def test_export_import_round_trips_and_rejects_bad_data() -> None:
     assert other.backend.export_state() == state  # a refused import changes nothing
 
 
+def test_a_served_migrations_page_is_not_served_again_once_the_world_is_replaced() -> None:
+    w, other = world(seed=2), world(seed=3)
+    first = w.call(MIGRATIONS, {"limit": 5}).body
+    assert w.call(MIGRATIONS, {"limit": 5}).body == first  # the kept page
+    w.backend.import_state(other.backend.export_state())
+    assert w.call(MIGRATIONS, {"limit": 5}).body == other.call(MIGRATIONS, {"limit": 5}).body != first
+    w.backend.reset()
+    assert w.call(MIGRATIONS, {"limit": 5}).body == first
+    assert w.call(MIGRATIONS, {"limit": 4}).body["results"] == first["results"][:4]  # paging is the key
+
+
 def test_reset_restores_the_seeded_world() -> None:
     w = world(seed=2)
     before = w.backend.export_state()

@@ -132,7 +132,8 @@ class MixpeekBackend:
         open_world("mixpeek", self.store, options, seed_store, clock.now())
         self._generation = -1
         self._seeded_cache: dict[tuple[int, int, int], SeededMigrations] = {}
-        self.pages = PageCache()
+        self.pages = PageCache()  # collections pages, per store write version
+        self.migration_pages = PageCache()  # migrations pages, per store generation
         self._sync()
 
     # -- spec ------------------------------------------------------------------------------
@@ -249,12 +250,17 @@ class MixpeekBackend:
         offset = body.get("offset")
         limit = self.default_limit if limit is None else int(limit)
         offset = self.default_offset if offset is None else int(offset)
-        rows = self.migrations.query(
-            body.get("status"), body.get("migration_type"), body.get("source_namespace_id")
-        )
+        wanted = (body.get("status"), body.get("migration_type"), body.get("source_namespace_id"))
+        key = (*wanted, limit, offset) if all(v is None or isinstance(v, str) for v in wanted) else None
+        cached = self.migration_pages.get(self._generation, key) if key is not None else None
+        if cached is not None:
+            return MockResponse(200, raw=cached)
+        rows = self.migrations.query(*wanted)
         tail = b',"total":%d,"limit":%d,"offset":%d}' % (len(rows), limit, offset)
-        page = rows[offset : offset + limit]
-        return MockResponse(200, raw=self.migrations.page_json(self.list_name, page, tail))
+        page = self.migrations.page_json(self.list_name, rows[offset : offset + limit], tail)
+        if key is not None:
+            self.migration_pages.put(key, page)
+        return MockResponse(200, raw=page)
 
     def _body_default(self, name: str, fallback: int) -> int:
         """The migrations list body's declared default for ``name`` (read once, at start-up)."""
