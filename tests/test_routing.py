@@ -98,3 +98,17 @@ def test_fragments_pick_by_header_query_value_or_query_key() -> None:
     assert label("GET", "/", {"Action": ["Create"]}, {}) == "/#Action=Create"
     assert label("DELETE", "/tags/arn1", {"tagKeys": ["a"]}, {}) == "/tags/{arn}#tagKeys"
     assert label("GET", "/tags/arn1", {}, {}) == "/tags/{arn}"
+    # asked again with other conditions: a remembered answer never hides a fragment variant
+    assert label("POST", "/", {}, {"x-amz-target": "Svc.GetResources"}) == "/#X-Amz-Target=Svc.GetResources"
+    assert label("DELETE", "/tags/arn1", {"tagKeys": ["b"]}, {}) == "/tags/{arn}#tagKeys"
+    assert label("GET", "/tags/arn1", {}, {}) == "/tags/{arn}"
+
+
+def test_a_remembered_match_is_forgotten_when_routes_are_added() -> None:
+    router = _router()
+    assert router.match("GET", "/widgets") is None
+    first = router.match("GET", "/items/7")
+    assert router.match("GET", "/items/7") is first  # remembered
+    router.add("w", [_op("GET", "/widgets")])
+    found = router.match("GET", "/widgets")
+    assert found is not None and found.operation is not None and found.owner == "w"

@@ -35,6 +35,7 @@ MAX_KEPT_HEADERS = 64
 MAX_KEPT_CHARS = 1024  # of a header value, the path, the query string
 BODIES_KEPT = 100  # request and response bodies of the newest entries, for GET /_mock/journal/{id}
 MAX_BODY_CHARS = 256 * 1024  # of a body shown there
+KEPT_HEADER_SETS = 256  # distinct header sets whose kept form is remembered (then it starts over)
 # Names that carry a credential whatever the spec calls its scheme: an API key in a query parameter
 # (``api_key``, ``access_token``) or a custom header (``X-Secret-Key``) is hidden too.
 _CREDENTIAL_NAME = re.compile(
@@ -145,6 +146,7 @@ class Journal:
         self._hits: Counter[tuple[str, int]] = Counter()
         self.findings = FindingLog()  # what the proxy saw, folded per cause (GET /_mock/findings)
         self._bodies: dict[int, Bodies] = {}  # the newest BODIES_KEPT entries' bodies
+        self._kept: dict[tuple[tuple[str, str], ...], dict[str, str]] = {}  # headers as kept
 
     @property
     def coverage(self) -> Counter[tuple[str, int]]:
@@ -156,7 +158,7 @@ class Journal:
         path and query are truncated (:func:`kept_headers`, :func:`truncated`). The mock's own
         errors (``by_mock``) are not the API's coverage."""
         if "headers" in fields:
-            fields["headers"] = kept_headers(fields["headers"], self._secrets)
+            fields["headers"] = self._kept_headers(fields["headers"])
         if "query" in fields:
             fields["query"] = truncated(redact_query(fields["query"], self._secrets))
         if "path" in fields:
@@ -169,6 +171,19 @@ class Journal:
             self._bodies[entry.id] = bodies
             if len(self._bodies) > BODIES_KEPT:
                 del self._bodies[next(iter(self._bodies))]
+
+    def _kept_headers(self, headers: Mapping[str, str]) -> dict[str, str]:
+        """:func:`kept_headers`, once per distinct set of headers: a client sends the same ones
+        request after request (redacting them anew was a tenth of a list's CPU). Entries share
+        the kept dict, which nothing changes."""
+        key = tuple(headers.items())
+        kept = self._kept.get(key)
+        if kept is None:
+            kept = kept_headers(headers, self._secrets)
+            if len(self._kept) >= KEPT_HEADER_SETS:
+                self._kept.clear()
+            self._kept[key] = kept
+        return kept
 
     def close(self) -> None:
         """Release what the journal holds outside this process (nothing, for this one)."""

@@ -12,6 +12,10 @@ A fragment in a template tells apart operations on one wire path (AWS style):
 it meets (the most conditions first), else the variant without a fragment, else the first
 variant that has its method (a fragment that names no key at all, ``/cookies#formExploded``, is
 only a label). Matching uses no regular expression except for mixed segments.
+
+A path whose operations have no fragment conditions matches the same way whatever the query and
+headers say: its :class:`Match` is kept (at most ``MEMO_SIZE`` paths, then the memo starts over),
+so a list asked for again and again is one dictionary lookup.
 """
 
 from __future__ import annotations
@@ -24,6 +28,8 @@ from urllib.parse import parse_qsl, unquote
 from oascore import Operation
 
 _PARAM = re.compile(r"\{([^{}/]+)\}")
+MEMO_SIZE = 4096
+MEMO_PATH = 256  # longer paths are matched every time (the memo holds at most ~1 MB of paths)
 
 
 class RouteCollision(Exception):
@@ -79,6 +85,7 @@ class Router:
     def __init__(self) -> None:
         self._root = _Node()
         self._templates: list[tuple[str, str]] = []  # (template, owner) for owner_by_prefix
+        self._memo: dict[tuple[str, str], Match | None] = {}  # (method, path) without conditions
 
     def add(self, owner: str, operations: Iterable[Operation]) -> None:
         """Register ``owner``'s operations; raises :class:`RouteCollision` when two owners clash."""
@@ -98,6 +105,7 @@ class Router:
                     raise RouteCollision(op.method, op.path, existing[1], owner)
                 continue  # one document, two spellings of one template: the first one serves
             variant.operations[op.method] = (op, owner, _names(op.path))
+        self._memo.clear()
 
     def _node_for(self, path: str) -> _Node:
         node = self._root
@@ -125,16 +133,42 @@ class Router:
         headers: Mapping[str, str] | None = None,
         query_string: str = "",
     ) -> Match | None:
-        """The operation for a request; ``query``/``headers`` pick among fragment variants."""
+        """The operation for a request; ``query``/``headers`` pick among fragment variants. The
+        answer is shared between requests: ``path_params`` is not to be changed."""
+        key = (method, raw_path)
+        if key in self._memo:
+            return self._memo[key]
         found = self._search(self._root, _segments(raw_path), 0, [])
         if found is None:
+            self._remember(key, None)
             return None
         node, values = found
+        if not any(v.conditions for v in node.variants):
+            match = self._match(node, values, method, {}, {})
+            self._remember(key, match)
+            return match
         if query is None and query_string:
             query = {}
-            for key, value in parse_qsl(query_string, keep_blank_values=True):
-                query.setdefault(key, []).append(value)
-        variant = self._pick(node.variants, method, query or {}, headers or {})
+            for name, value in parse_qsl(query_string, keep_blank_values=True):
+                query.setdefault(name, []).append(value)
+        return self._match(node, values, method, query or {}, headers or {})
+
+    def _remember(self, key: tuple[str, str], match: Match | None) -> None:
+        if len(key[1]) > MEMO_PATH:
+            return
+        if len(self._memo) >= MEMO_SIZE:
+            self._memo.clear()
+        self._memo[key] = match
+
+    def _match(
+        self,
+        node: _Node,
+        values: list[str],
+        method: str,
+        query: Mapping[str, list[str]],
+        headers: Mapping[str, str],
+    ) -> Match:
+        variant = self._pick(node.variants, method, query, headers)
         allowed = tuple(sorted({m for v in node.variants for m in v.operations}))
         if variant is None:
             first = node.variants[0]
