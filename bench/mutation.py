@@ -1,0 +1,231 @@
+"""Mutation testing (mutmut) of the modules a request or a finding goes through: how many changed
+programs does the suite notice?
+
+    python3 bench/mutation.py                 # every module below, one after the other
+    python3 bench/mutation.py routing filters # some of them
+    python3 bench/mutation.py routing --mutants 'mockserver.pipeline.routing.x_segments*'  # a sample
+    python3 bench/mutation.py --report        # the table again from the last runs, nothing re-run
+    python3 bench/mutation.py --survivors routing   # each surviving mutant's diff
+
+Not in CI: a full pass takes tens of minutes. Each module runs in a scratch copy of the project
+(``bench/.cache/mutation/<module>/``, where mutmut writes its ``mutants/``), with the FOCUSED test
+selection below (the in-process unit tests that exercise the module, no server subprocesses), one
+worker (``--children``), under ``nice``. The table counts a timeout as a kill (the mutant made the
+tests hang) and a mutant no selected test reaches as a survivor; the second score leaves out the
+mutants judged equivalent (``EQUIVALENT``, reasons in ``bench/MUTATION.md``).
+
+Needs ``pip install -e '.[mutation]'``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CACHE = ROOT / "bench" / ".cache" / "mutation"
+PACKAGES = ("oascore", "mockserver", "contracts")
+
+
+@dataclass(frozen=True)
+class Target:
+    sources: tuple[str, ...]  # files mutated
+    tests: tuple[str, ...]  # the focused selection (pytest node ids or files)
+
+
+TARGETS: dict[str, Target] = {
+    "routing": Target(("mockserver/pipeline/routing.py",), ("tests/test_routing.py",)),
+    "security": Target(
+        ("mockserver/pipeline/security.py",),
+        (
+            "tests/test_security.py",
+            "tests/test_app.py::test_missing_bearer_is_401_in_error_response_shape",
+            "tests/test_app.py::test_malformed_bearer_is_401",
+            "tests/test_generic.py::test_problem_json_when_the_spec_declares_no_error",
+        ),
+    ),
+    "validation": Target(
+        ("oascore/validation.py",),
+        ("tests/test_validation.py", "tests/test_param_styles.py", "tests/test_spec_deviations.py"),
+    ),
+    "coerce": Target(("oascore/coerce.py",), ("tests/test_param_styles.py", "tests/test_validation.py")),
+    "classify": Target(
+        (
+            "contracts/classify/classifier.py",
+            "contracts/classify/checks.py",
+            "contracts/classify/request.py",
+            "contracts/classify/fold.py",
+        ),
+        ("tests/test_contracts_classify.py", "tests/test_contracts_fold.py"),
+    ),
+    "filters": Target(
+        ("mockserver/apis/mixpeek/filters.py",),
+        ("tests/test_world_filters.py", "tests/test_world_collections.py"),
+    ),
+}
+
+# Mutants that change no behaviour any caller can see, by mutmut's name; why, in bench/MUTATION.md.
+EQUIVALENT: dict[str, str] = {}
+
+KILLED = {1, 3}  # a test failed (3: pytest's internal error, still a failure)
+TIMEOUT = {36, -24, 24, 152, 255}
+SURVIVED = {0}
+NO_TESTS = {5, 33}
+
+
+def _existing_tests(target: Target) -> list[str]:
+    return [t for t in target.tests if (ROOT / t.split("::", 1)[0]).exists()]
+
+
+def _prepare(name: str, target: Target, fresh: bool) -> Path:
+    """A scratch copy of the project for one module, with its [tool.mutmut] configuration."""
+    work = CACHE / name
+    if fresh and work.exists():
+        shutil.rmtree(work)
+    work.mkdir(parents=True, exist_ok=True)
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", ".pytest_cache")
+    for package in (*PACKAGES, "spec", "tests"):
+        shutil.copytree(ROOT / package, work / package, ignore=ignore, dirs_exist_ok=True)
+    # mockserver.bundled is spec/ (pyproject's package-dir); laid out as a package so the mutated
+    # copy imports it from mutants/ and never from the installed project.
+    shutil.copytree(ROOT / "spec", work / "mockserver" / "bundled", ignore=ignore, dirs_exist_ok=True)
+    pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    pyproject = re.sub(r"(?ms)^\[tool\.mutmut\].*?(?=^\[|\Z)", "", pyproject)
+    tests = _existing_tests(target)
+    config = "\n".join(
+        [
+            "[tool.mutmut]",
+            f"source_paths = {json.dumps(list(PACKAGES))}",
+            f"only_mutate = {json.dumps(list(target.sources))}",
+            f"pytest_add_cli_args_test_selection = {json.dumps(tests)}",
+            'pytest_add_cli_args = ["-p", "no:xdist", "-p", "no:randomly", "--timeout=120"]',
+            f"also_copy = {json.dumps(['spec'])}",
+            "",
+        ]
+    )
+    (work / "pyproject.toml").write_text(pyproject + "\n" + config, encoding="utf-8")
+    return work
+
+
+def _run(name: str, target: Target, children: int, mutants: list[str], fresh: bool) -> float:
+    if not _existing_tests(target):
+        raise SystemExit(f"{name}: none of its tests exist ({', '.join(target.tests)})")
+    work = _prepare(name, target, fresh)
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    command = ["nice", "-n", "15", sys.executable, "-m", "mutmut", "run", "--max-children", str(children)]
+    started = time.monotonic()
+    log = work / "mutmut.log"
+    with log.open("w", encoding="utf-8") as out:
+        code = subprocess.run([*command, *mutants], cwd=work, env=env, stdout=out, stderr=subprocess.STDOUT)
+    elapsed = time.monotonic() - started
+    (work / "elapsed.txt").write_text(f"{elapsed:.0f}\n", encoding="utf-8")
+    if code.returncode != 0:
+        tail = log.read_text(encoding="utf-8", errors="replace")[-3000:]
+        raise SystemExit(f"{name}: mutmut exited {code.returncode}; {log}:\n{tail}")
+    return elapsed
+
+
+def _results(name: str) -> dict[str, int]:
+    """Exit code per mutant name, from mutmut's .meta files of the module's last run."""
+    out: dict[str, int] = {}
+    for source in TARGETS[name].sources:
+        meta = CACHE / name / "mutants" / (source + ".meta")
+        if meta.exists():
+            codes = json.loads(meta.read_text(encoding="utf-8"))["exit_code_by_key"]
+            out.update({k: v for k, v in codes.items() if v is not None})
+    return out
+
+
+def _row(name: str) -> list[str] | None:
+    codes = _results(name)
+    if not codes:
+        return None
+    total = len(codes)
+    killed = sum(1 for c in codes.values() if c in KILLED)
+    timeout = sum(1 for c in codes.values() if c in TIMEOUT)
+    survived = sum(1 for c in codes.values() if c in SURVIVED)
+    no_tests = sum(1 for c in codes.values() if c in NO_TESTS)
+    other = total - killed - timeout - survived - no_tests
+    equivalent = sum(1 for k, c in codes.items() if k in EQUIVALENT and c not in KILLED | TIMEOUT)
+    detected = killed + timeout
+    elapsed = CACHE / name / "elapsed.txt"
+    seconds = elapsed.read_text(encoding="utf-8").strip() if elapsed.exists() else "?"
+    return [
+        name,
+        str(total),
+        str(killed),
+        str(survived),
+        str(timeout),
+        str(no_tests),
+        str(other),
+        f"{100 * detected / total:.1f}",
+        str(equivalent),
+        f"{100 * detected / max(1, total - equivalent):.1f}",
+        seconds,
+    ]
+
+
+def report(names: list[str]) -> None:
+    header = ["module", "mutants", "killed", "survived", "timeout", "no tests", "other", "score %",
+              "equivalent", "score excl. eq. %", "run s"]  # fmt: skip
+    rows = [r for r in (_row(n) for n in names) if r is not None]
+    print("| " + " | ".join(header) + " |")
+    print("|" + "|".join(" --- " for _ in header) + "|")
+    for row in rows:
+        print("| " + " | ".join(row) + " |")
+
+
+def survivors(name: str) -> None:
+    work = CACHE / name
+    for key, code in sorted(_results(name).items()):
+        if code in KILLED | TIMEOUT:
+            continue
+        mark = "equivalent" if key in EQUIVALENT else ("no tests" if code in NO_TESTS else "survived")
+        shown = subprocess.run(
+            [sys.executable, "-m", "mutmut", "show", key], cwd=work, capture_output=True, text=True
+        )
+        print(f"## {key} ({mark})")
+        print(shown.stdout.strip() or shown.stderr.strip())
+        print()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n", 1)[0])
+    parser.add_argument("modules", nargs="*", help=f"some of: {', '.join(TARGETS)} (default: all)")
+    parser.add_argument("--children", type=int, default=1, help="mutmut's --max-children (default 1)")
+    parser.add_argument("--mutants", nargs="*", default=[], help="only these mutant names/globs (a sample)")
+    parser.add_argument("--resume", action="store_true", help="keep the scratch copy and mutmut's cache")
+    parser.add_argument("--report", action="store_true", help="print the table of the last runs only")
+    parser.add_argument("--survivors", action="store_true", help="print each survivor's diff")
+    args = parser.parse_args(argv)
+    names = args.modules or list(TARGETS)
+    unknown = [n for n in names if n not in TARGETS]
+    if unknown:
+        parser.error(f"unknown module {unknown[0]!r}; expected one of {', '.join(TARGETS)}")
+    if args.survivors:
+        for name in names:
+            survivors(name)
+        return 0
+    if not args.report:
+        try:
+            import mutmut  # noqa: F401
+        except ImportError:
+            parser.error("mutmut is not installed: pip install -e '.[mutation]'")
+        for name in names:
+            print(f"{name}: mutating {', '.join(TARGETS[name].sources)} ...", flush=True)
+            elapsed = _run(name, TARGETS[name], args.children, args.mutants, fresh=not args.resume)
+            print(f"{name}: done in {elapsed:.0f} s", flush=True)
+    report(names)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
