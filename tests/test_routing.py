@@ -112,3 +112,117 @@ def test_a_remembered_match_is_forgotten_when_routes_are_added() -> None:
     router.add("w", [_op("GET", "/widgets")])
     found = router.match("GET", "/widgets")
     assert found is not None and found.operation is not None and found.owner == "w"
+
+
+def test_matches_name_their_owner_and_allowed_methods_also_on_405() -> None:
+    router = _router()
+    found = router.match("GET", "/items/7")
+    assert found is not None and found.operation is not None
+    assert (found.operation.method, found.operation.path) == ("GET", "/items/{item_id}")
+    assert (found.owner, found.path_params, found.allowed) == ("t", {"item_id": "7"}, ("DELETE", "GET"))
+    refused = router.match("PUT", "/items/7")
+    assert refused is not None and refused.operation is None
+    assert (refused.owner, refused.path_params) == ("t", {"item_id": "7"})
+
+
+def test_head_is_served_by_get() -> None:
+    found = _router().match("HEAD", "/items/7/parts/p")
+    assert found is not None and found.operation is not None
+    assert (found.operation.method, found.operation.path) == ("GET", "/items/{item_id}/parts/{part}")
+
+
+def test_a_prefix_of_a_template_is_no_route() -> None:
+    router = _router()
+    assert router.match("GET", "/items") is None
+    assert router.match("GET", "/items/7/parts") is None
+
+
+def test_every_mixed_segment_shape_has_its_own_route() -> None:
+    router = Router()
+    router.add("g", [_op("POST", "/v3/{name}:undelete"), _op("POST", "/v3/{name}:move")])
+    moved = router.match("POST", "/v3/abc:move")
+    assert moved is not None and moved.operation is not None
+    assert moved.operation.path == "/v3/{name}:move" and moved.path_params == {"name": "abc"}
+    assert router.match("POST", "/v3/abc:copy") is None
+
+
+def test_a_collision_names_the_route_and_both_owners() -> None:
+    router = _router()
+    other = parse_spec(SPEC, "other")
+    with pytest.raises(RouteCollision) as caught:
+        router.add("other", other.operations)
+    assert str(caught.value) == "GET /items/{item_id} is served by both t and other"
+
+
+def test_one_owner_spelling_a_template_twice_keeps_the_first_and_goes_on() -> None:
+    router = Router()
+    router.add("t", [_op("GET", "/a/{x}"), _op("GET", "/a/{y}"), _op("GET", "/b/{z}")])
+    first = router.match("GET", "/a/1")
+    assert first is not None and first.path_params == {"x": "1"}
+    after = router.match("GET", "/b/2")
+    assert after is not None and after.operation is not None and after.operation.path == "/b/{z}"
+
+
+def _aws() -> Router:
+    router = Router()
+    router.add(
+        "aws",
+        [
+            _op("POST", "/#X-Amz-Target=Svc.GetResources"),
+            _op("POST", "/#X-Amz-Target=Svc.TagResources"),
+            _op("GET", "/#Action=Describe"),
+            _op("GET", "/#Action=Describe&Version=2"),
+            _op("GET", "/#Sig=abc=="),
+            _op("DELETE", "/tags/{arn}"),
+            _op("DELETE", "/tags/{arn}#tagKeys"),
+        ],
+    )
+    return router
+
+
+def _label(router: Router, method: str, path: str, **given: object) -> str | None:
+    found = router.match(method, path, **given)  # type: ignore[arg-type]
+    return found.operation.path if found and found.operation else None
+
+
+def test_the_variant_meeting_the_most_conditions_wins() -> None:
+    router = _aws()
+    both = {"Action": ["Describe"], "Version": ["2"]}
+    assert _label(router, "GET", "/", query=both) == "/#Action=Describe&Version=2"
+    assert _label(router, "GET", "/", query={"Action": ["Describe"]}) == "/#Action=Describe"
+    assert _label(router, "GET", "/", query={"Sig": ["abc=="]}) == "/#Sig=abc=="
+
+
+def test_a_key_only_condition_needs_the_key_and_else_the_plain_variant_serves() -> None:
+    router = _aws()
+    assert _label(router, "DELETE", "/tags/a", query={"tagKeys": ["k"]}) == "/tags/{arn}#tagKeys"
+    assert _label(router, "DELETE", "/tags/a", query={}) == "/tags/{arn}"
+    assert _label(router, "DELETE", "/tags/a", query_string="tagKeys") == "/tags/{arn}#tagKeys"
+    assert _label(router, "DELETE", "/tags/a", query_string="other=1") == "/tags/{arn}"
+
+
+def test_a_raw_query_string_picks_the_variant_when_no_parsed_query_is_given() -> None:
+    router = _aws()
+    both = "Action=Describe&Version=2"
+    assert _label(router, "GET", "/", query_string=both) == "/#Action=Describe&Version=2"
+    assert _label(router, "GET", "/", query={"Action": ["Describe"]}, query_string="Version=2") == (
+        "/#Action=Describe"
+    )
+
+
+def test_no_variant_met_falls_back_to_the_first_with_the_method() -> None:
+    router = _aws()
+    first = "/#X-Amz-Target=Svc.GetResources"
+    assert _label(router, "POST", "/") == first
+    assert _label(router, "POST", "/", headers={"x-amz-target": "Svc.Other"}) == first
+
+
+def test_an_unknown_path_is_told_to_the_owner_with_the_longest_literal_prefix() -> None:
+    router = Router()
+    assert router.owner_by_prefix("/v1/anything") is None
+    router.add("one", [_op("GET", "/v1/items/{id}"), _op("GET", "/v1/other")])
+    router.add("two", [_op("GET", "/v2/things/{id}")])
+    assert router.owner_by_prefix("/v2/thin") == "two"
+    assert router.owner_by_prefix("/v1/items/7/extra") == "one"
+    assert router.owner_by_prefix("/v2/things/{id}") == "two"
+    assert router.owner_by_prefix("/zzz") == "one"  # nothing in common: the first template
