@@ -64,7 +64,11 @@ TARGETS: dict[str, Target] = {
             "contracts/classify/request.py",
             "contracts/classify/fold.py",
         ),
-        ("tests/test_contracts_classify.py", "tests/test_contracts_fold.py"),
+        (
+            "tests/test_contracts_classifier.py",
+            "tests/test_contracts_classify.py",
+            "tests/test_contracts_fold.py",
+        ),
     ),
     "filters": Target(
         ("mockserver/apis/mixpeek/filters.py",),
