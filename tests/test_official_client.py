@@ -444,6 +444,24 @@ def test_prefer_another_status_changes_nothing_in_the_world(api: Clients, mock: 
     assert body is not None and body.error.code == "namespace_name_taken"
 
 
+def test_prefer_200_on_a_clone_the_world_refuses(api: Clients, mock: Mock, ns: Namespace) -> None:
+    """A clone forced to 200 while the world answers 404 (unknown source) or 409 (name taken):
+    the client parses a clone that honours the request, and nothing was cloned (as Prism)."""
+    before = mock.state()["namespaces"]
+    for identifier, name in (("ns_doesnotexist00", "client_forced_200"), (ns.id, ns.other)):
+        request = CloneNamespaceRequest(namespace_name=name, ttl_seconds=60)
+        answer = api.clones.clone_namespace(identifier, request, _headers={"Prefer": "code=200"})
+        new = answer.namespace
+        assert (new.namespace_name, answer.source_namespace_id) == (name, identifier)
+        assert new.namespace_id and new.namespace_id.startswith("ns_") and new.namespace_id != identifier
+        assert answer.status == "cloning" and answer.cloned_resources is not None
+        assert answer.cloned_resources.collections == answer.cloned_resources.points == 0
+        assert new.created_at is not None and new.updated_at is not None and new.expires_at is not None
+        assert new.created_at <= new.updated_at
+        assert (new.expires_at - new.created_at).total_seconds() == 60
+    assert mock.state()["namespaces"] == before
+
+
 def test_prefer_200_on_an_unknown_namespace_is_the_degraded_answer(api: Clients) -> None:
     page = api.collections.list_collections(
         list_collections_request=LC(limit=3, offset=6),

@@ -26,6 +26,7 @@ from typing import Any
 
 import orjson
 
+from mockserver.apis.common.forced import honoured
 from mockserver.apis.common.seeding import anchor_for, open_world
 from mockserver.apis.common.shapes import Pruner, enum_values, list_property, non_null, response_schema, walk
 from mockserver.apis.common.statecheck import (
@@ -180,8 +181,28 @@ class HostingBackend:
     def handlers(self) -> Mapping[str, Handler]:
         return {self.op.operation_id: self.list_migrations}
 
-    def list_migrations(self, request: MockRequest) -> MockResponse:
+    def list_migrations(self, request: MockRequest) -> MockResponse | None:
         self._sync()
+        answer = self._list(request)
+        return honoured(request, answer, lambda status: self._forced(status, request))
+
+    def _forced(self, status: int, request: MockRequest) -> MockResponse | None:
+        """The list answered with a status the world would not give: 200 is a page without rows
+        (what the world refused stays unseen) with the paging asked for; 422 names no field (none
+        was wrong)."""
+        if status == 200:
+            page, per = self._paging(request)
+            pagination = {"page": page, "per": per, "total": 0, "total_pages": 0}
+            return MockResponse(200, {self.list_name: [], "pagination": pagination})
+        if status == 422:
+            return MockResponse(422, {"message": "Validation failed", "errors": []})
+        return None
+
+    def _paging(self, request: MockRequest) -> tuple[int, int]:
+        query = request.query
+        return int(query.get("page") or self.default_page), int(query.get("per") or self.default_per)
+
+    def _list(self, request: MockRequest) -> MockResponse:
         query = request.query
         role = self.role_for(request.principal or "") or "user"
         customer_code = query.get("customer_code")
@@ -197,8 +218,7 @@ class HostingBackend:
             )
         owner = self._customer(customer_code) if role == "admin" else self._customer_of(request, role)
         status = query.get("status")
-        page = int(query.get("page") or self.default_page)
-        per = int(query.get("per") or self.default_per)
+        page, per = self._paging(request)
         for name, value in (("page", page), ("per", per)):
             if value > INT32_MAX:  # the parameters are int32; larger values cannot be echoed back
                 return MockResponse(

@@ -120,6 +120,14 @@ class Namespaces:
         }
 
     # -- clone -----------------------------------------------------------------------------
+    def check_clone(self, name: str) -> None:
+        """Raise :class:`NameTaken` or :class:`WorldFull` if a clone named ``name`` would be
+        refused now; changes nothing."""
+        if self.store.count("namespace", index=CLONE_INDEX) >= self.max_clones:
+            raise WorldFull(self.max_clones)
+        if self.store.name_owner("namespace", name):
+            raise NameTaken(name)
+
     def clone(
         self,
         source: Doc,
@@ -131,7 +139,6 @@ class Namespaces:
         """Create the clone of ``source`` named ``name`` (gone ``ttl_seconds`` after, if given);
         raises :class:`NameTaken`, or :class:`WorldFull` when the world already holds
         ``max_clones`` clones."""
-        inc = {**DEFAULT_INCLUDE, **{k: bool(v) for k, v in (include or {}).items()}}
         with self.store.transaction():
             if self.store.count("namespace", index=CLONE_INDEX) >= self.max_clones:
                 raise WorldFull(self.max_clones)
@@ -140,67 +147,109 @@ class Namespaces:
             if not self.store.reserve_name("namespace", name, new_id):
                 raise NameTaken(name)
             now = self.clock.now()
-            src_id = source["namespace_id"]
-            remap = {b: ident("bkt_", self.seed, new_id, b) for b in source["_bucket_ids"]}
-            cols = self.store.list("collection", index=src_id) if inc["collections"] else []
-            remap.update(
-                {
-                    c["collection_id"]: ident("col_", self.seed, new_id, c["collection_id"], length=10)
-                    for c in cols
-                }
-            )
-            taxonomies = (
-                [ident("tax_", self.seed, new_id, t) for t in source["_taxonomy_ids"]]
-                if inc["taxonomies"]
-                else []
-            )
-            remap.update(zip(source["_taxonomy_ids"], taxonomies, strict=False))
-            retrievers = (
-                [ident("ret_", self.seed, new_id, r) for r in source["_retriever_ids"]]
-                if inc["retrievers"]
-                else []
-            )
-            copies = [_copy_collection(c, remap, new_id, now, inc) for c in cols]
-            user_copies = [c for c in copies if not c.get("_system")]
-            ns = copy.deepcopy(source)
-            ns.update(
-                {
-                    "namespace_id": new_id,
-                    "namespace_name": name,
-                    "description": description if description is not None else source.get("description", ""),
-                    "created_at": iso(now),
-                    "updated_at": iso(now),
-                    "_bucket_ids": [remap[b] for b in source["_bucket_ids"]],
-                    "_taxonomy_ids": taxonomies,
-                    "_retriever_ids": retrievers,
-                    "_cluster_ids": sorted(
-                        {a["cluster_id"] for c in copies for a in c.get("cluster_applications") or []}
-                    ),
-                }
-            )
-            if isinstance(ns.get("infrastructure"), dict):
-                ns["infrastructure"]["qdrant_collection"] = new_id
-            ns["_clone"] = {
-                "sequence": seq,
-                "source_namespace_id": src_id,
-                "task_id": uuid_like(self.seed, "clone-task", seq),
-                "requested_at": now,
-                "ready_at": now + self.clone_seconds,
-                "expires_at": None if ttl_seconds is None else min(now + ttl_seconds, LAST_INSTANT),
-                "include_resources": inc,
-                "cloned_resources": {
-                    "collections": len(user_copies),
-                    "retrievers": len(retrievers),
-                    "taxonomies": len(taxonomies),
-                    "buckets": len(ns["_bucket_ids"]),
-                    "objects": int(source.get("object_count") or 0),
-                    "points": sum(int(c.get("document_count") or 0) for c in user_copies),
-                },
-            }
+            cols = self.store.list("collection", index=source["namespace_id"])
+            ns, copies = self._cloned(source, cols, name, include, description, ttl_seconds, new_id, now, seq)
+            ns["_clone"]["ready_at"] = now + self.clone_seconds
             self.store.put("namespace", new_id, ns, index=CLONE_INDEX)
             for col in copies:
                 self.store.put("collection", col["collection_id"], col, index=new_id)
         return ns
+
+    def unstored_clone(
+        self,
+        source: Doc | None,
+        identifier: str,
+        name: str,
+        include: dict[str, Any],
+        description: str | None,
+        ttl_seconds: int | None = None,
+    ) -> Doc:
+        """The clone :meth:`clone` would make of ``source`` (``None``: an unknown source, named by
+        ``identifier``), at this instant and still cloning, without storing anything: what a
+        ``Prefer: code=200`` gets when the world refuses the clone. Its id and task id are derived
+        from the request (same seed and request, same ids); an unknown source has no resources."""
+        src = source if source is not None else _unknown_source(identifier, self.seed, self.clock.now())
+        src_id = src["namespace_id"]
+        new_id = ident("ns_", self.seed, "unstored-clone", src_id, name)
+        ns, _ = self._cloned(
+            src, [], name, include, description, ttl_seconds, new_id, self.clock.now(), ("unstored", new_id)
+        )
+        ns["_clone"]["ready_at"] = LAST_INSTANT  # never stored, so never ready: always "cloning"
+        return ns
+
+    def _cloned(
+        self,
+        source: Doc,
+        cols: list[Doc],
+        name: str,
+        include: dict[str, Any],
+        description: str | None,
+        ttl_seconds: int | None,
+        new_id: str,
+        now: float,
+        seq: object,
+    ) -> tuple[Doc, list[Doc]]:
+        """The clone's namespace document (``_clone.ready_at`` left for the caller) and its
+        collections, copied from ``source`` and its ``cols``."""
+        inc = {**DEFAULT_INCLUDE, **{k: bool(v) for k, v in (include or {}).items()}}
+        src_id = source["namespace_id"]
+        remap = {b: ident("bkt_", self.seed, new_id, b) for b in source["_bucket_ids"]}
+        cols = cols if inc["collections"] else []
+        remap.update(
+            {
+                c["collection_id"]: ident("col_", self.seed, new_id, c["collection_id"], length=10)
+                for c in cols
+            }
+        )
+        taxonomies = (
+            [ident("tax_", self.seed, new_id, t) for t in source["_taxonomy_ids"]]
+            if inc["taxonomies"]
+            else []
+        )
+        remap.update(zip(source["_taxonomy_ids"], taxonomies, strict=False))
+        retrievers = (
+            [ident("ret_", self.seed, new_id, r) for r in source["_retriever_ids"]]
+            if inc["retrievers"]
+            else []
+        )
+        copies = [_copy_collection(c, remap, new_id, now, inc) for c in cols]
+        user_copies = [c for c in copies if not c.get("_system")]
+        ns = copy.deepcopy(source)
+        ns.update(
+            {
+                "namespace_id": new_id,
+                "namespace_name": name,
+                "description": description if description is not None else source.get("description", ""),
+                "created_at": iso(now),
+                "updated_at": iso(now),
+                "_bucket_ids": [remap[b] for b in source["_bucket_ids"]],
+                "_taxonomy_ids": taxonomies,
+                "_retriever_ids": retrievers,
+                "_cluster_ids": sorted(
+                    {a["cluster_id"] for c in copies for a in c.get("cluster_applications") or []}
+                ),
+            }
+        )
+        if isinstance(ns.get("infrastructure"), dict):
+            ns["infrastructure"]["qdrant_collection"] = new_id
+        ns["_clone"] = {
+            "sequence": seq,
+            "source_namespace_id": src_id,
+            "task_id": uuid_like(self.seed, "clone-task", seq),
+            "requested_at": now,
+            "ready_at": now,
+            "expires_at": None if ttl_seconds is None else min(now + ttl_seconds, LAST_INSTANT),
+            "include_resources": inc,
+            "cloned_resources": {
+                "collections": len(user_copies),
+                "retrievers": len(retrievers),
+                "taxonomies": len(taxonomies),
+                "buckets": len(ns["_bucket_ids"]),
+                "objects": int(source.get("object_count") or 0),
+                "points": sum(int(c.get("document_count") or 0) for c in user_copies),
+            },
+        }
+        return ns, copies
 
     # -- collection list -------------------------------------------------------------------
     def list_collections(
@@ -240,6 +289,11 @@ class Namespaces:
         keys = body.get("sorts") or [body.get("sort") or {"field": "created_at", "direction": "desc"}]
         docs = _sorted(docs, [k for k in keys if isinstance(k, dict)])
         return _page(docs, body, query)
+
+    def empty_page(self, body: dict[str, Any], query: dict[str, Any]) -> Doc:
+        """A page without results, paging as asked: what ``Prefer: code=200`` gets for a list the
+        world refuses (a filter it cannot apply)."""
+        return _page([], body, query)
 
     def unresolved(self, identifier: str, body: dict[str, Any], query: dict[str, Any]) -> Doc:
         """The empty page API 0.82 answers when ``X-Namespace`` does not resolve and a 200 is
@@ -282,6 +336,26 @@ def _page(docs: list[Doc], body: dict[str, Any], query: dict[str, Any]) -> Doc:
         "total_count": total,
         "stats": _stats(docs),
         "warnings": [],
+    }
+
+
+def _unknown_source(identifier: str, seed: int, now: float) -> Doc:
+    """A stand-in for a source namespace the world does not have: the path's id when it is one
+    (``ns_…``), else an id derived from the name; no buckets, taxonomies, retrievers or objects."""
+    ns_id = (
+        identifier if identifier.startswith("ns_") else ident("ns_", seed, "unknown-namespace", identifier)
+    )
+    return {
+        "namespace_id": ns_id,
+        "namespace_name": identifier,
+        "description": "",
+        "object_count": 0,
+        "created_at": iso(now),
+        "updated_at": iso(now),
+        "_bucket_ids": [],
+        "_taxonomy_ids": [],
+        "_retriever_ids": [],
+        "_cluster_ids": [],
     }
 
 

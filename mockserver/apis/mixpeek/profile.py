@@ -27,6 +27,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from mockserver.apis.common.forced import honoured
 from mockserver.apis.common.rowindex import IndexedRows
 from mockserver.apis.common.seeding import anchor_for, open_world
 from mockserver.apis.common.shapes import (
@@ -274,6 +275,16 @@ class MixpeekBackend:
         self._sync()
         identifier = str(request.path_params.get("namespace_identifier", ""))
         body = request.body if isinstance(request.body, dict) else {}
+        # Prefer asks for another status than a clone's 200: the world is only asked, never changed
+        performs = request.preferred_status in (None, 200)
+        answer = self._clone(request, identifier, body, performs)
+        return honoured(request, answer, lambda status: self._forced_clone(status, identifier, body))
+
+    def _clone(
+        self, request: MockRequest, identifier: str, body: dict[str, Any], performs: bool
+    ) -> MockResponse | None:
+        """The world's answer to a clone; without ``performs``, a refusal or ``None`` (it would
+        clone), and nothing is changed."""
         if (
             body.get("source_organization_id") is not None
             and self.role_for(request.principal or "") != "admin"
@@ -292,9 +303,10 @@ class MixpeekBackend:
         if source is None:
             return _not_found(identifier)
         name = str(body.get("namespace_name", ""))
-        if request.preferred_status not in (None, 200):  # Prefer asks for another status: clone nothing
-            return _name_taken(name) if self.store.name_owner("namespace", name) else None
         try:
+            if not performs:
+                self.namespaces.check_clone(name)
+                return None
             ns = self.namespaces.clone(
                 source,
                 name,
@@ -315,20 +327,47 @@ class MixpeekBackend:
                     code="clone_limit_reached",
                 ),
             )
+        return self._clone_answer(ns)
+
+    def _clone_answer(self, ns: dict[str, Any]) -> MockResponse:
         payload = {"namespace": self.namespaces.render(ns), **self.namespaces.clone_status(ns)}
         return MockResponse(200, self._emit(self.ops[CLONE], payload))
 
-    def list_collections(self, request: MockRequest) -> MockResponse:
+    def _forced_clone(self, status: int, identifier: str, body: dict[str, Any]) -> MockResponse | None:
+        """A clone answered with a status the world would not give, from the request: 200 is the
+        clone it would be (still cloning, never stored), 404 names the path's namespace, 409 the
+        body's name."""
+        name = str(body.get("namespace_name", ""))
+        if status == 200:
+            ns = self.namespaces.unstored_clone(
+                self.namespaces.find(identifier),
+                identifier,
+                name,
+                body.get("include_resources") or {},
+                body.get("description"),
+                body.get("ttl_seconds"),
+            )
+            return self._clone_answer(ns)
+        if status == 404:
+            return _not_found(identifier)
+        if status == 409:
+            return _name_taken(name)
+        return None
+
+    def list_collections(self, request: MockRequest) -> MockResponse | None:
         self._sync()
-        identifier = request.headers.get("x-namespace")
-        ns = self.namespaces.find(identifier) if identifier else None
+        identifier = request.headers.get("x-namespace") or ""
         body = request.body if isinstance(request.body, dict) else {}
         query = dict(request.query)
-        if ns is None and request.preferred_status == 200:  # API 0.82's degraded answer
-            degraded = self.namespaces.unresolved(identifier or "", body, query)
-            return MockResponse(200, self._emit(self.ops[COLLECTIONS], degraded))
+        answer = self._list_collections(identifier, body, query)
+        return honoured(
+            request, answer, lambda status: self._forced_collections(status, identifier, body, query)
+        )
+
+    def _list_collections(self, identifier: str, body: dict[str, Any], query: dict[str, Any]) -> MockResponse:
+        ns = self.namespaces.find(identifier) if identifier else None
         if ns is None:
-            return _not_found(identifier or "")
+            return _not_found(identifier)
         version = self.store.write_version()
         key = request_key(ns["namespace_id"], self.namespaces.is_ready(ns), body, query)
         cached = self.pages.get(version, key) if key is not None else None
@@ -342,6 +381,24 @@ class MixpeekBackend:
         if key is not None:
             self.pages.put(key, page)
         return MockResponse(200, raw=page)
+
+    def _forced_collections(
+        self, status: int, identifier: str, body: dict[str, Any], query: dict[str, Any]
+    ) -> MockResponse | None:
+        """A collections list answered with a status the world would not give: 200 on an unknown
+        namespace is API 0.82's degraded page, on a filter the world refuses an empty page (paging
+        as asked); 404 names the ``X-Namespace`` sent."""
+        if status == 200:
+            resolved = self.namespaces.find(identifier) if identifier else None
+            page = (
+                self.namespaces.unresolved(identifier, body, query)
+                if resolved is None
+                else self.namespaces.empty_page(body, query)
+            )
+            return MockResponse(200, self._emit(self.ops[COLLECTIONS], page))
+        if status == 404:
+            return _not_found(identifier)
+        return None
 
 
 def _as_fastapi(finding: dict[str, Any]) -> dict[str, Any]:
