@@ -214,6 +214,8 @@ class SpecEndpoint:
             path_params, incoming.query, incoming.headers, incoming.cookies
         )
         body = await self._body(compiled, incoming, receive, violations)
+        if violations and served.backend is not None:
+            violations = served.backend.explain(op, body, violations)
         if violations:
             raise MockError(
                 _first_documented(compiled, (422, 400)), "Validation failed", violations=violations

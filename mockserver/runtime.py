@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from oascore import Operation, Spec
+from oascore.validation import Violation
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +94,11 @@ class ApiBackend(Protocol):
 
     def role_for(self, credential: str) -> str | None:
         """The role of a presented credential (token or API key), or ``None`` to refuse it (401)."""
+        ...
+
+    def explain(self, operation: Operation, body: Any, violations: list[Violation]) -> list[Violation]:
+        """The violations that refuse a request to ``operation`` (``body``: the parsed body, or
+        ``None``), reworded where the world knows why it refuses a value (the rest unchanged)."""
         ...
 
 

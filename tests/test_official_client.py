@@ -10,6 +10,7 @@ that the mock answers in API 0.82's shapes. Errors must raise the client's typed
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +32,7 @@ from mixpeek import (
     NamespaceMigrationsApi,
     SortOption,
 )
+from mixpeek._client.client import MixpeekAPIError  # the wrapper's error (not exported)
 from mixpeek.exceptions import (
     ConflictException,
     ForbiddenException,
@@ -43,6 +45,7 @@ from mockserver.app import create_app
 from mockserver.config import Config
 from mockserver.testing import run_server
 
+BRANCH_REFUSED = "mode 'branch' is not available yet; use 'copy'"
 MIXPEEK = Path(__file__).resolve().parents[1] / "spec" / "mixpeek.yaml"
 KEY = "sk_test"
 ADMIN_KEY = "sk_admin"  # registered with the admin role: cross-organization cloning is admin only
@@ -367,11 +370,22 @@ def test_clone_without_retrievers_has_no_primary_retriever(api: Clients, ns: Nam
     assert api.clones.clone_namespace(ns.id, request).primary_retriever_id is None
 
 
-def test_clone_mode_branch_is_refused(api: Clients, ns: Namespace) -> None:
+def test_clone_mode_branch_is_refused(api: Clients, mock: Mock, ns: Namespace) -> None:
+    """0.82's client accepts ``mode="branch"`` (a plain string) and sends it; the server refuses it
+    as not available yet: the client's typed 422, its body FastAPI's ``{"detail": [...]}``."""
     with pytest.raises(UnprocessableEntityException) as caught:
         request = CloneNamespaceRequest(namespace_name="client_branch", mode="branch")
         api.clones.clone_namespace(ns.id, request)
-    assert '"mode"' in (caught.value.body or "")
+    # 0.82 maps 422 to ErrorResponse, which FastAPI's body does not fit: data None, the text in body
+    assert caught.value.status == 422 and caught.value.data is None
+    (item,) = json.loads(caught.value.body or "")["detail"]
+    assert (item["loc"], item["msg"]) == (["body", "mode"], BRANCH_REFUSED)
+    with pytest.raises(MixpeekAPIError) as wrapped:  # the wrapper passes mode through **kwargs
+        Mixpeek(KEY, base_url=mock.url + "/v1").namespaces.clone(
+            ns.id, namespace_name="client_b", mode="branch"
+        )
+    assert wrapped.value.status == 422 and BRANCH_REFUSED in json.dumps(wrapped.value.detail)
+    assert "client_branch" not in {n["namespace_name"] for n in mock.state()["namespaces"]}
 
 
 # -- documented errors: the client's typed exceptions ------------------------------------------

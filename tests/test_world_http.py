@@ -14,6 +14,7 @@ from typing import Any
 
 import httpx
 import pytest
+import yaml
 
 from mockserver.app import create_app
 from mockserver.config import Config
@@ -80,6 +81,38 @@ def test_clone_then_advance_the_clock_then_list_under_the_clone(client: httpx.Cl
         "id": "nope",
         "resource": "namespace",
     }
+
+
+BRANCH = "mode 'branch' is not available yet; use 'copy'"
+
+
+def test_clone_mode_branch_is_refused_saying_why(client: httpx.Client, tmp_path: Path) -> None:
+    """API 0.82 has ``mode: copy|branch`` and refuses ``branch`` as not available yet (issue 10):
+    a 422 in the documented ``HTTPValidationError`` shape, at ``body.mode``, saying so."""
+    source = _namespaces(client)[0]["namespace_id"]
+    path = f"/v1/namespaces/{source}/clone"
+    refused = client.post(path, headers=BEARER, json={"namespace_name": "http_branch", "mode": "branch"})
+    assert refused.status_code == 422
+    assert refused.json() == {"detail": [{"loc": ["body", "mode"], "msg": BRANCH, "type": "value_error"}]}
+    op = next(
+        o for o in spec_at(MIXPEEK).operations if o.path == "/v1/namespaces/{namespace_identifier}/clone"
+    )
+    schema = op.responses["422"].content["application/json"].schema
+    assert schema is not None
+    closed_validator(spec_at(MIXPEEK), schema).validate(refused.json())
+    other = client.post(path, headers=BEARER, json={"namespace_name": "http_branch", "mode": "fork"})
+    assert other.json()["detail"][0]["msg"] == "Input should be 'copy'"  # any other value: the enum's words
+    assert "http_branch" not in {n["namespace_name"] for n in _namespaces(client)}
+    # a served spec whose mode is a plain string (as 0.82's own model): the world refuses it itself
+    doc = yaml.safe_load(MIXPEEK.read_text())
+    doc["components"]["schemas"]["CloneNamespaceRequest"]["properties"]["mode"] = {"type": "string"}
+    open_mode = tmp_path / "mixpeek-open-mode.yaml"
+    open_mode.write_text(yaml.safe_dump(doc))
+    with run_server(create_app(Config(specs=[str(open_mode)], seed=3))) as url:
+        answer = httpx.post(url + path, headers=BEARER, json={"namespace_name": "b", "mode": "branch"})
+        assert answer.status_code == 422 and answer.json()["detail"][0]["msg"] == BRANCH
+        copy = httpx.post(url + path, headers=BEARER, json={"namespace_name": "b", "mode": "copy"})
+        assert copy.status_code == 200
 
 
 def test_unknown_filter_operator_is_422_over_http(client: httpx.Client) -> None:

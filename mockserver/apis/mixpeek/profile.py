@@ -51,11 +51,13 @@ from mockserver.jsonio import dump_json
 from mockserver.runtime import ApiBackend, Clock, Handler, MockRequest, MockResponse, WorldOptions
 from mockserver.store import open_store
 from oascore import Operation, Spec
+from oascore.validation import Violation
 
 MIGRATIONS = ("POST", "/v1/namespaces/migrations/list")
 CLONE = ("POST", "/v1/namespaces/{namespace_identifier}/clone")
 COLLECTIONS = ("POST", "/v1/collections/list")
 EXPORT_LIMIT = 20_000
+BRANCH_REFUSED = "mode 'branch' is not available yet; use 'copy'"
 _API_KEY = re.compile(r"sk(_[A-Za-z0-9_\-]*)?")
 _FALLBACK = Vocab(
     statuses=["draft", "validating", "pending", "in_progress", "completed", "failed", "cancelled"],
@@ -94,6 +96,18 @@ def _name_taken(name: str) -> MockResponse:
             code="namespace_name_taken",
         ),
     )
+
+
+def _branch_refused() -> Violation:
+    return Violation(("body", "mode"), BRANCH_REFUSED, "value_error")
+
+
+def _mode_refused(body: dict[str, Any]) -> MockResponse | None:
+    """API 0.82 refuses ``mode: branch`` (issue 10); a served spec whose schema admits it gets
+    the refusal from the handler, in the shape of the validation stage's 422."""
+    if body.get("mode") == "branch":
+        return MockResponse(422, {"detail": [_branch_refused().as_fastapi()]})
+    return None
 
 
 def _not_found(identifier: str) -> MockResponse:
@@ -235,6 +249,16 @@ class MixpeekBackend:
         documented format (``sk_…``) is a ``user``; anything else is refused (401)."""
         return role_for(self.options.tokens, _API_KEY, credential)
 
+    def explain(self, operation: Operation, body: Any, violations: list[Violation]) -> list[Violation]:
+        """A clone's ``mode: branch`` is a value API 0.82 knows and refuses ("not available yet"):
+        the schema's enum violation at ``body.mode`` says so instead of listing the enum."""
+        if (operation.method, operation.path) != CLONE or not isinstance(body, dict):
+            return violations
+        if body.get("mode") != "branch":
+            return violations
+        # an enum without 'branch' (the bundled spec); a spec without ``mode`` keeps "extra inputs"
+        return [_branch_refused() if (v.loc, v.type) == (("body", "mode"), "enum") else v for v in violations]
+
     # -- handlers --------------------------------------------------------------------------
     def handlers(self) -> Mapping[str, Handler]:
         table: dict[tuple[str, str], Handler] = {
@@ -285,6 +309,9 @@ class MixpeekBackend:
     ) -> MockResponse | None:
         """The world's answer to a clone; without ``performs``, a refusal or ``None`` (it would
         clone), and nothing is changed."""
+        refused = _mode_refused(body)
+        if refused is not None:
+            return refused
         if (
             body.get("source_organization_id") is not None
             and self.role_for(request.principal or "") != "admin"
