@@ -3,7 +3,8 @@ programs does the suite notice?
 
     python3 bench/mutation.py                 # every module below, one after the other
     python3 bench/mutation.py routing filters # some of them
-    python3 bench/mutation.py routing --mutants 'mockserver.pipeline.routing.x_segments*'  # a sample
+    python3 bench/mutation.py routing --mutants 'mockserver.pipeline.routing.x_segments*'  # some
+    python3 bench/mutation.py validation --sample 3   # every 3rd mutant by name: a fixed sample
     python3 bench/mutation.py --report        # the table again from the last runs, nothing re-run
     python3 bench/mutation.py --survivors routing   # each surviving mutant's diff
 
@@ -119,33 +120,60 @@ def _prepare(name: str, target: Target, fresh: bool) -> Path:
     return work
 
 
-def _run(name: str, target: Target, children: int, mutants: list[str], fresh: bool) -> float:
+def _mutmut(work: Path, children: int, mutants: list[str]) -> None:
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    command = ["nice", "-n", "15", sys.executable, "-m", "mutmut", "run", "--max-children", str(children)]
+    log = work / "mutmut.log"
+    with log.open("a", encoding="utf-8") as out:
+        code = subprocess.run([*command, *mutants], cwd=work, env=env, stdout=out, stderr=subprocess.STDOUT)
+    if code.returncode != 0:
+        tail = log.read_text(encoding="utf-8", errors="replace")[-3000:]
+        raise SystemExit(f"{work.name}: mutmut exited {code.returncode}; {log}:\n{tail}")
+
+
+def _run(name: str, target: Target, children: int, mutants: list[str], sample: int, fresh: bool) -> float:
     if not _existing_tests(target):
         raise SystemExit(f"{name}: none of its tests exist ({', '.join(target.tests)})")
     work = _prepare(name, target, fresh)
-    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
-    command = ["nice", "-n", "15", sys.executable, "-m", "mutmut", "run", "--max-children", str(children)]
     started = time.monotonic()
-    log = work / "mutmut.log"
-    with log.open("w", encoding="utf-8") as out:
-        code = subprocess.run([*command, *mutants], cwd=work, env=env, stdout=out, stderr=subprocess.STDOUT)
+    chosen = work / "sample.json"
+    if sample > 1:
+        if not _all_codes(name):
+            _mutmut(work, children, ["no-such-mutant*"])  # generates the mutants, runs none
+        names = sorted(_all_codes(name))[::sample]
+        chosen.write_text(json.dumps({"every": sample, "names": names}), encoding="utf-8")
+        mutants = [n for n in names if _all_codes(name).get(n) is None]  # with --resume: the rest
+        if mutants:
+            _mutmut(work, children, mutants)
+    else:
+        chosen.unlink(missing_ok=True)
+        _mutmut(work, children, mutants)
     elapsed = time.monotonic() - started
     (work / "elapsed.txt").write_text(f"{elapsed:.0f}\n", encoding="utf-8")
-    if code.returncode != 0:
-        tail = log.read_text(encoding="utf-8", errors="replace")[-3000:]
-        raise SystemExit(f"{name}: mutmut exited {code.returncode}; {log}:\n{tail}")
     return elapsed
 
 
-def _results(name: str) -> dict[str, int]:
-    """Exit code per mutant name, from mutmut's .meta files of the module's last run."""
-    out: dict[str, int] = {}
+def _all_codes(name: str) -> dict[str, int | None]:
+    out: dict[str, int | None] = {}
     for source in TARGETS[name].sources:
         meta = CACHE / name / "mutants" / (source + ".meta")
         if meta.exists():
-            codes = json.loads(meta.read_text(encoding="utf-8"))["exit_code_by_key"]
-            out.update({k: v for k, v in codes.items() if v is not None})
+            out.update(json.loads(meta.read_text(encoding="utf-8"))["exit_code_by_key"])
     return out
+
+
+def _sampled(name: str) -> int:
+    chosen = CACHE / name / "sample.json"
+    return int(json.loads(chosen.read_text(encoding="utf-8"))["every"]) if chosen.exists() else 1
+
+
+def _results(name: str) -> dict[str, int]:
+    """Exit code per mutant checked (of the sample, if the run was one), from mutmut's .meta files."""
+    codes = _all_codes(name)
+    chosen = CACHE / name / "sample.json"
+    if chosen.exists():
+        codes = {k: codes.get(k) for k in json.loads(chosen.read_text(encoding="utf-8"))["names"]}
+    return {k: v for k, v in codes.items() if v is not None}
 
 
 def _row(name: str) -> list[str] | None:
@@ -162,8 +190,9 @@ def _row(name: str) -> list[str] | None:
     detected = killed + timeout
     elapsed = CACHE / name / "elapsed.txt"
     seconds = elapsed.read_text(encoding="utf-8").strip() if elapsed.exists() else "?"
+    every = _sampled(name)
     return [
-        name,
+        name if every == 1 else f"{name} (every {every}th of {len(_all_codes(name))})",
         str(total),
         str(killed),
         str(survived),
@@ -206,6 +235,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("modules", nargs="*", help=f"some of: {', '.join(TARGETS)} (default: all)")
     parser.add_argument("--children", type=int, default=1, help="mutmut's --max-children (default 1)")
     parser.add_argument("--mutants", nargs="*", default=[], help="only these mutant names/globs (a sample)")
+    parser.add_argument(
+        "--sample", type=int, default=1, help="every Nth mutant by name only (a fixed sample)"
+    )
     parser.add_argument("--resume", action="store_true", help="keep the scratch copy and mutmut's cache")
     parser.add_argument("--report", action="store_true", help="print the table of the last runs only")
     parser.add_argument("--survivors", action="store_true", help="print each survivor's diff")
@@ -225,7 +257,9 @@ def main(argv: list[str] | None = None) -> int:
             parser.error("mutmut is not installed: pip install -e '.[mutation]'")
         for name in names:
             print(f"{name}: mutating {', '.join(TARGETS[name].sources)} ...", flush=True)
-            elapsed = _run(name, TARGETS[name], args.children, args.mutants, fresh=not args.resume)
+            elapsed = _run(
+                name, TARGETS[name], args.children, args.mutants, args.sample, fresh=not args.resume
+            )
             print(f"{name}: done in {elapsed:.0f} s", flush=True)
     report(names)
     return 0
