@@ -251,3 +251,65 @@ def test_tls_is_verified_unless_told_which_ca_to_trust(tmp_path: Path) -> None:
             assert refused.status_code == 502 and "TLS verification failed" in refused.json()["detail"]
         with run_server(_proxy(url, proxy_ca=str(cert))) as proxy:
             assert httpx.post(proxy + LIST, json={}, headers=BEARER, timeout=20).status_code == 200
+
+
+FRAGMENTS = """
+openapi: 3.1.0
+info: {title: Tagging, version: '1'}
+paths:
+  /#X-Amz-Target=Svc.GetA:
+    post:
+      responses:
+        '200':
+          description: a
+          content:
+            application/json:
+              schema: {type: object, required: [a], properties: {a: {type: string}}}
+  /#X-Amz-Target=Svc.GetB:
+    post:
+      responses:
+        '200':
+          description: b
+          content:
+            application/json:
+              schema: {type: object, required: [b], properties: {b: {type: integer}}}
+  /list#Action=Describe:
+    get:
+      responses:
+        '200':
+          description: d
+          content:
+            application/json:
+              schema: {type: object, required: [d], properties: {d: {type: boolean}}}
+  /list#Action=Count:
+    get:
+      responses:
+        '200':
+          description: c
+          content:
+            application/json:
+              schema: {type: object, required: [n], properties: {n: {type: integer}}}
+"""
+
+
+def test_operations_told_apart_by_a_header_or_query_value_are_checked_as_the_one_called(
+    tmp_path: Path,
+) -> None:
+    spec = tmp_path / "tagging.yaml"
+    spec.write_text(FRAGMENTS, encoding="utf-8")
+    upstream_app = MockApp(Config(specs=[str(spec)], seed=1))
+    with (
+        run_server(upstream_app) as upstream,
+        run_server(MockApp(Config(specs=[str(spec)], proxy=upstream))) as proxy,
+    ):
+        b = httpx.post(proxy + "/", headers={"X-Amz-Target": "Svc.GetB"}, json={})
+        assert b.status_code == 200 and set(b.json()) == {"b"}
+        count = httpx.get(proxy + "/list", params={"Action": "Count"})
+        assert count.status_code == 200 and set(count.json()) == {"n"}
+        # each answer is held to its own operation's schema: no drift
+        assert httpx.get(proxy + "/_mock/findings").json()["findings"] == []
+        entries = httpx.get(proxy + "/_mock/journal").json()["entries"]
+        assert sorted(e["operation"] for e in entries) == [
+            "GET /list#Action=Count",
+            "POST /#X-Amz-Target=Svc.GetB",
+        ]

@@ -37,8 +37,12 @@ class SpecCheck:
         self.catalog = catalog
         self._closed: dict[str, Spec] = {}
 
-    def locate(self, method: str, path: str) -> Located:
-        match = self.catalog.router.match(method, path)
+    def locate(
+        self, method: str, path: str, query_string: str = "", headers: Mapping[str, str] | None = None
+    ) -> Located:
+        """The operation a request reaches; the query and (lower-case) headers pick among operations
+        told apart by a fragment (``/#Action=X``, ``/#X-Amz-Target=Svc.Op``), as the mock routes."""
+        match = self.catalog.router.match(method, path, headers=headers, query_string=query_string)
         if match is None or match.operation is None:
             return Located(None, None, {})
         served = self.catalog.specs[match.owner]

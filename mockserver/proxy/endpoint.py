@@ -71,7 +71,7 @@ class ProxyEndpoint:
             return
         started = time.perf_counter()
         request = await self._read(scope, receive)
-        located = self.check.locate(request.method, request.path)
+        located = self.check.locate(request.method, request.path, request.query, request.folded)
         sent = self.check.sent(located, request.query, request.folded, None if request.more else request.body)
         try:
             answer = await self.upstream.open(

@@ -55,7 +55,7 @@ class Fixtures:
         if fixture.cut:
             return f"not served: {fixture.cut}"
         path, _, query = fixture.target.partition("?")
-        located = check.locate(fixture.method, path)
+        located = check.locate(fixture.method, path, query)
         if located.label != fixture.operation:
             return f"{fixture.operation} is no longer an operation of the spec"
         headers = {n.lower(): v for n, v in fixture.headers.items()}
@@ -97,7 +97,8 @@ class FixtureEndpoint:
         raw_path = scope.get("raw_path")
         path = raw_path.decode("latin-1").split("?", 1)[0] if raw_path else scope.get("path", "/")
         query = scope.get("query_string", b"").decode("latin-1")
-        located = self.check.locate(method, path)
+        asked = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
+        located = self.check.locate(method, path, query, asked)
         target = f"{path}?{query}" if query else path
         fixture = self.fixtures.by_key.get(identity(located.label, target, body)) if located.label else None
         if fixture is None:
