@@ -440,6 +440,10 @@ RULES: dict[str, tuple[str, str]] = {
         f"{_RENDER}._refused",
         _MP + "test_failed_at_validation_or_at_execution",
     ),
+    "MigrationConfig.dry_run": (
+        "mockserver/apis/mixpeek/render.py MigrationRenderer.render",
+        _MP + "test_a_dry_run_never_executes",
+    ),
     "GetMigrationResponse.error_message": (
         f"{_RENDER}._refused",
         _MP + "test_failed_at_validation_or_at_execution",

@@ -35,15 +35,15 @@ REQUESTS: dict[str, Request] = {
 }
 GOLDEN = {
     0: {
-        "state": "938bd74ef30e89d64be3b8c658898bbaccef3062dfbf0ab415867100df016420",
+        "state": "123ce48e5ea5c643bd37df56fa187d6f37044d776ee21dfae4181b26051cb63d",
         "migrations": "f041f730c751cb5161bad5597d2b40e8717e265dbf5081386b105bf2f9df5f41",
         "collections": "4876f2431a9ace8476f4fb5a6aa3193f3375153e8e73379fa63f9821fbd112f6",
         "generated": "40dde15d14827e7bb00726ede276cbb1ed3df9e13bb2eda366a1de23c8066192",
         "hosting": "e80047f795ebc9347d079a3303723ba376729e8c9c5cc9f79149f3377cd3db20",
     },
     7: {
-        "state": "556c96465bdd044efc5f5b1c574718c1879a1f2b17152dab34057812d4d71e42",
-        "migrations": "4c92b9541362fbd0e677ad7b801a808135f1ef0452f7100d55cb8e3d9169a0c7",
+        "state": "74d83231f45f128b8f0351655845c966fb7f30737704bdabe96f0bcdb95fe294",
+        "migrations": "6f15c24488f1558b2718dd2250d67dd54b6abcfde3a6f8eb88d97af2a54b85c1",
         "collections": "7473170f893834d4f6f21414d434bebd471033b46dd9a147244d4f67680d8e79",
         "generated": "51ff4992b6d0a5a43235895ba09d439aef65a4c0e8835e5c7275274e3a852807",
         "hosting": "388f137530dd2e34687d8539e2a1ba8965103aa99b13c44363d15a98a0f0b2b3",

@@ -207,6 +207,15 @@ def test_failed_at_validation_or_at_execution(seeded: World) -> None:
     assert kinds["validation"] and kinds["execution"], kinds
 
 
+def test_a_dry_run_never_executes(seeded: World) -> None:
+    """000/001: dry_run "Validate only, don't execute"."""
+    dry = [m for m in _all_migrations(seeded) if m["config"]["dry_run"]]
+    assert dry
+    for m in dry:
+        assert m["status"] in ("draft", "validating", "failed") and m["started_at"] is None
+        assert all(s["started_at"] is None for s in m["progress"]["stages"])
+
+
 def test_dependency_graph_is_topological_with_longest_path_tiers(seeded: World) -> None:
     for m in _all_migrations(seeded):
         graph = m["dependency_graph"]

@@ -19,6 +19,9 @@ false with the blocking errors (``severity`` ``error``), no execution stage ever
 the others ``cancelled``. **At execution**: ``valid`` true and no errors, but the warning that
 foresaw the stage it failed in, on the resource that failed; one stage ``failed``, the ones before
 it completed, the later ones ``cancelled``.
+
+A dry run ("Validate only, don't execute") is only ever a draft, a migration validating, or one
+refused at validation: it never executes.
 """
 
 from __future__ import annotations
@@ -106,7 +109,10 @@ class MigrationRenderer:
                 "source_namespace_name": self._names.get(source, source),
             },
         }
-        if status == "failed" and ordinal % 3 == 1:  # a third of the failures: refused at validation
+        refused = status == "failed" and ordinal % 3 == 1  # a third of the failures: at validation
+        if status in ("draft", "validating") or refused:  # "Validate only, don't execute": never ran
+            doc["config"]["dry_run"] = rng(self.seed, "dry-run", row).random() < 0.3
+        if refused:
             errors = self._blockers(nodes, r, at_least=1)
             doc.update(self._refused(created, nodes, errors, r))
         else:
