@@ -342,6 +342,25 @@ def test_clone_lifecycle_and_listing_under_the_clone() -> None:
     assert _collections_of(w, source["namespace_id"]) == source_docs
 
 
+def test_the_same_list_asked_again_follows_the_clock_and_the_writes() -> None:
+    """Pages are kept per write version and for as long as the clock leaves them true: the same
+    request sees a clone turn ready, expire, and a write elsewhere in the world."""
+    w = world(seed=4, clone_seconds=3.0)
+    source = _namespaces(w)[0]
+    _clone(w, source["namespace_name"], {"namespace_name": "short_lived", "ttl_seconds": 10})
+    assert _list(w, "short_lived").body["total_count"] == 0
+    assert _list(w, "short_lived").body["total_count"] == 0  # the kept page
+    w.clock.advance(3.0)
+    ready = _list(w, "short_lived").body
+    assert ready["total_count"] == len(_collections_of(w, source["namespace_id"])) > 0
+    first = _list(w, source["namespace_name"]).body
+    _clone(w, source["namespace_name"], {"namespace_name": "another_copy"})  # a write: versions move
+    assert _list(w, source["namespace_name"]).body == first  # the source's own list is unchanged
+    assert _list(w, "short_lived").body == ready
+    w.clock.advance(7.0)
+    assert _list(w, "short_lived").status == 404  # expired, though its page was kept a moment ago
+
+
 def test_clone_name_taken_is_409_and_unknown_source_is_404() -> None:
     w = world(seed=4)
     source, other = _namespaces(w)[:2]

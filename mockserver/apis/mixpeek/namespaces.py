@@ -20,6 +20,7 @@ Its name stays reserved (the store never releases a name): cloning onto it again
 from __future__ import annotations
 
 import copy
+import math
 from typing import Any
 
 from mockserver.apis.common.worldkit import ident, iso, uuid_like
@@ -84,6 +85,13 @@ class Namespaces:
     def is_ready(self, ns: Doc) -> bool:
         clone = ns.get("_clone")
         return clone is None or self.clock.now() >= float(clone["ready_at"])
+
+    def next_change(self, ns: Doc, now: float) -> float:
+        """When, after ``now``, the clock alone changes what ``ns`` lists (a clone turning ready
+        or expiring); ``math.inf`` when it never does."""
+        clone = ns.get("_clone") or {}
+        moments = (clone.get("ready_at"), clone.get("expires_at"))
+        return min((float(t) for t in moments if t is not None and float(t) > now), default=math.inf)
 
     def collections(self, ns: Doc, include_system: bool = False) -> list[Doc]:
         """The namespace's visible collections (none while it is still cloning), oldest first;

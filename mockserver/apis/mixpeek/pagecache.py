@@ -1,9 +1,9 @@
 """Rendered list pages, reused while nothing they were made from changed.
 
-A collections page depends on the request (namespace, body, query), on the documents in the store
-and, through a clone's readiness, on the clock. Its cache is emptied whenever the store's write
-version moves (any write, in this process or another); readiness is part of the key, so a clone
-turning ready on the mock's clock is a different page rather than a stale one.
+A collections page depends on the request (``X-Namespace``, body, query), on the documents in the
+store and, through a clone's readiness and expiry, on the clock. Its cache is emptied whenever the
+store's write version moves (any write, in this process or another), and each page is kept only
+for the span of the mock's clock in which it stays true (until a clone turns ready or expires).
 
 A migrations page depends on the request's filters and paging and on the migrations themselves,
 which change only when the store's contents are replaced (its generation: reset, import).
@@ -15,6 +15,7 @@ the memory a page occupies stays warm instead of a new 100 KB buffer per request
 
 from __future__ import annotations
 
+import math
 from collections.abc import Hashable
 
 import orjson
@@ -32,30 +33,38 @@ def request_key(*parts: object) -> Hashable | None:
 
 
 class PageCache:
-    """Pages by request key for one version of what they were made from, at most ``capacity``
-    pages and ``max_bytes`` bytes (the oldest go first: lists are asked for in bursts)."""
+    """Pages by request key for one version of what they were made from, each true from ``since``
+    until ``until`` on the mock's clock; at most ``capacity`` pages and ``max_bytes`` bytes (the
+    oldest go first: lists are asked for in bursts)."""
 
     def __init__(self, capacity: int = CAPACITY, max_bytes: int = MAX_BYTES) -> None:
         self._capacity = capacity
         self._max_bytes = max_bytes
         self._bytes = 0
         self._version: Hashable = None
-        self._pages: dict[Hashable, bytes] = {}
+        self._pages: dict[Hashable, tuple[bytes, float, float]] = {}
 
-    def get(self, version: Hashable, key: Hashable) -> bytes | None:
+    def get(self, version: Hashable, key: Hashable, now: float = 0.0) -> bytes | None:
         if version != self._version:
             self._pages.clear()
             self._bytes = 0
             self._version = version
             return None
-        return self._pages.get(key)
+        kept = self._pages.get(key)
+        if kept is None:
+            return None
+        page, since, until = kept
+        return page if since <= now < until else None
 
-    def put(self, key: Hashable, page: bytes) -> None:
-        if len(page) > self._max_bytes or key in self._pages:
+    def put(self, key: Hashable, page: bytes, since: float = 0.0, until: float = math.inf) -> None:
+        old = self._pages.pop(key, None)
+        if old is not None:
+            self._bytes -= len(old[0])
+        if len(page) > self._max_bytes:
             return
         while self._pages and (
             len(self._pages) >= self._capacity or self._bytes + len(page) > self._max_bytes
         ):
-            self._bytes -= len(self._pages.pop(next(iter(self._pages))))
-        self._pages[key] = page
+            self._bytes -= len(self._pages.pop(next(iter(self._pages)))[0])
+        self._pages[key] = (page, since, until)
         self._bytes += len(page)

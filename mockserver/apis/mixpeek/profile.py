@@ -392,21 +392,22 @@ class MixpeekBackend:
         )
 
     def _list_collections(self, identifier: str, body: dict[str, Any], query: dict[str, Any]) -> MockResponse:
+        # the version first: what is read after it is at least that new (a page is never older)
+        version, now = self.store.write_version(), self.clock.now()
+        key = request_key(identifier, body, query) if identifier else None
+        cached = self.pages.get(version, key, now) if key is not None else None
+        if cached is not None:
+            return MockResponse(200, raw=cached)
         ns = self.namespaces.find(identifier) if identifier else None
         if ns is None:
             return _not_found(identifier)
-        version = self.store.write_version()
-        key = request_key(ns["namespace_id"], self.namespaces.is_ready(ns), body, query)
-        cached = self.pages.get(version, key) if key is not None else None
-        if cached is not None:
-            return MockResponse(200, raw=cached)
         try:
             payload = self.namespaces.list_collections(ns, body, query, self.known_field)
         except FilterError as exc:
             return MockResponse(422, {"detail": [exc.as_fastapi()]})
         page = dump_json(self._emit(self.ops[COLLECTIONS], payload))
         if key is not None:
-            self.pages.put(key, page)
+            self.pages.put(key, page, now, self.namespaces.next_change(ns, now))
         return MockResponse(200, raw=page)
 
     def _forced_collections(
