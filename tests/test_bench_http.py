@@ -139,6 +139,18 @@ def test_ratios_and_targets() -> None:
     assert bench_http.verdict(dynamic) == "ERROR"
 
 
+def test_cpu_per_request_gives_each_ratio_a_second_way() -> None:
+    rows = _rows(static_rps=2000.0)
+    rows[0].cpu_ms, rows[1].cpu_ms = 0.15, 0.075  # mock, ceiling: server CPU ms per request
+    figs = _by_name(figures(rows, connections=16))
+    assert figs["migrations-list: mock CPU per request"]["value"] == pytest.approx(0.15)
+    by_cpu = figs["migrations-list: mock / ceiling by CPU per request"]
+    assert (by_cpu["value"], by_cpu["target"], by_cpu["pass"]) == (pytest.approx(0.5), "≥ 0.4x", True)
+    assert "migrations-list: mock / prism-static by CPU per request" not in figs  # Prism's CPU unknown
+    table = bench_http.render_tables(rows, list(figs.values()))
+    assert "0.150 ms" in table and "mock / ceiling by CPU per request" in table
+
+
 def test_a_ratio_under_target_fails() -> None:
     figs = _by_name(figures(_rows(static_rps=2500.0), connections=16))
     static = figs["migrations-list: mock / prism-static req/s"]

@@ -117,6 +117,20 @@ def test_the_world_holds_at_most_max_clones_then_a_clear_409(mock: httpx.Client)
     assert mock.post(CLONE.format(SOURCE), headers=BEARER, json={"namespace_name": "c0"}).status_code == 200
 
 
+def test_expired_clones_make_room_in_a_full_world(mock: httpx.Client) -> None:
+    for i in range(3):
+        body = {"namespace_name": f"brief{i}", "ttl_seconds": 60}
+        assert mock.post(CLONE.format(SOURCE), headers=BEARER, json=body).status_code == 200
+    full = mock.post(CLONE.format(SOURCE), headers=BEARER, json={"namespace_name": "later"})
+    assert full.status_code == 409 and full.json()["error"]["code"] == "clone_limit_reached"
+    assert mock.post("/_mock/clock/advance", json={"seconds": 61}).status_code == 200
+    made = mock.post(CLONE.format(SOURCE), headers=BEARER, json={"namespace_name": "later"})
+    assert made.status_code == 200, made.text  # the three expired clones held no place
+    apis = mock.get("/_mock/state").json()["apis"].values()
+    clones = next(api["clones"] for api in apis if isinstance(api, dict) and "clones" in api)
+    assert [c["namespace_name"] for c in clones] == ["later"]
+
+
 def test_an_import_holding_more_clones_than_the_bound_is_refused(mock: httpx.Client) -> None:
     for i in range(3):
         assert (

@@ -15,6 +15,8 @@ non-admin key (the profile checks it) and otherwise ignored: the mock has one or
 A clone made with ``ttl_seconds`` carries ``_clone.expires_at``; from then on (mock clock) it is
 gone: looking it up deletes it and its collections, so it is no longer found, listed or exported.
 Its name stays reserved (the store never releases a name): cloning onto it again answers 409.
+An expired clone holds no place among ``max_clones``: a full world removes its expired clones
+before it refuses one (at most once a second of the mock's clock).
 """
 
 from __future__ import annotations
@@ -55,6 +57,7 @@ class Namespaces:
         self.seed = seed
         self.clone_seconds = clone_seconds
         self.max_clones = max_clones
+        self._purged_at = -math.inf  # when (mock clock) a full world last looked for expired clones
 
     # -- lookup and rendering --------------------------------------------------------------
     def find(self, identifier: str) -> Doc | None:
@@ -73,6 +76,18 @@ class Namespaces:
 
     def purge_expired(self) -> None:
         for ns in self.store.list("namespace"):
+            if self.expired(ns):
+                self._remove(ns)
+
+    def _purge_for_room(self) -> None:
+        """Remove the expired clones, which hold no place in a full world (they are gone, only
+        not yet looked up); at most once a second of the mock's clock, since a world full of
+        live clones would otherwise be scanned by every refused clone."""
+        now = self.clock.now()
+        if now - self._purged_at < 1.0:
+            return
+        self._purged_at = now
+        for ns in self.store.list("namespace", index=CLONE_INDEX):
             if self.expired(ns):
                 self._remove(ns)
 
@@ -130,7 +145,10 @@ class Namespaces:
     # -- clone -----------------------------------------------------------------------------
     def check_clone(self, name: str) -> None:
         """Raise :class:`NameTaken` or :class:`WorldFull` if a clone named ``name`` would be
-        refused now; changes nothing."""
+        refused now; changes nothing visible (a full world removes its expired clones, as
+        :meth:`clone` does)."""
+        if self.store.count("namespace", index=CLONE_INDEX) >= self.max_clones:
+            self._purge_for_room()
         if self.store.count("namespace", index=CLONE_INDEX) >= self.max_clones:
             raise WorldFull(self.max_clones)
         if self.store.name_owner("namespace", name):
@@ -147,6 +165,8 @@ class Namespaces:
         """Create the clone of ``source`` named ``name`` (gone ``ttl_seconds`` after, if given);
         raises :class:`NameTaken`, or :class:`WorldFull` when the world already holds
         ``max_clones`` clones."""
+        if self.store.count("namespace", index=CLONE_INDEX) >= self.max_clones:
+            self._purge_for_room()  # committed on its own: a refused clone does not undo it
         with self.store.transaction():
             if self.store.count("namespace", index=CLONE_INDEX) >= self.max_clones:
                 raise WorldFull(self.max_clones)
