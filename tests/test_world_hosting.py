@@ -160,12 +160,14 @@ def test_export_import_round_trip_and_errors() -> None:
     state = w.backend.export_state()
     assert _hosting(4).backend.export_state() == state
     other = _hosting(7)
+    own = _get(other, query="dns").body  # a kept page: never served once the world is replaced
     other.backend.import_state(state)
     assert other.backend.export_state() == state
-    assert _get(other, query="dns").body == _get(w, query="dns").body
+    assert _get(other, query="dns").body == _get(w, query="dns").body != own
     with pytest.raises(ValueError, match="code"):
         other.backend.import_state({**state, "migrations": [{"status": "failed"}]})
     with pytest.raises(ValueError, match="repeats"):
         other.backend.import_state({**state, "migrations": [state["migrations"][0]] * 2})
     other.backend.reset()
     assert other.backend.export_state() == _hosting(7).backend.export_state()
+    assert _get(other, query="dns").body == own

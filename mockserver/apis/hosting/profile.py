@@ -27,6 +27,7 @@ from typing import Any
 import orjson
 
 from mockserver.apis.common.forced import honoured
+from mockserver.apis.common.pagecache import PageCache, request_key
 from mockserver.apis.common.seeding import anchor_for, open_world
 from mockserver.apis.common.shapes import Pruner, enum_values, list_property, non_null, response_schema, walk
 from mockserver.apis.common.statecheck import (
@@ -104,6 +105,7 @@ class HostingBackend:
         self.store = open_store(options.state_file, "hosting", options.state_url)
         open_world("hosting", self.store, options, _seed_meta, clock.now())
         self._generation = -1
+        self.pages = PageCache()  # list pages, per store generation (the rows change only with it)
         self._seeded: dict[tuple[int, int, int], SeededHosting] = {}
         self._sync()
 
@@ -234,16 +236,20 @@ class HostingBackend:
                         ],
                     },
                 )
-        rows = (
-            ()
-            if owner == ""
-            else self.rows.select(None if status in (None, "all") else str(status), owner, query.get("query"))
-        )
+        wanted = None if status in (None, "all") else str(status)
+        key = request_key(owner, wanted, query.get("query"), page, per)
+        cached = self.pages.get(self._generation, key) if key is not None else None
+        if cached is not None:
+            return MockResponse(200, raw=cached)
+        rows = () if owner == "" else self.rows.select(wanted, owner, query.get("query"))
         start = (page - 1) * per
         total = len(rows)
         pagination = {"page": page, "per": per, "total": total, "total_pages": -(-total // per)}
         tail = b',"pagination":' + orjson.dumps(pagination) + b"}"
-        return MockResponse(200, raw=self.rows.page_json(self.list_name, rows[start : start + per], tail))
+        body = self.rows.page_json(self.list_name, rows[start : start + per], tail)
+        if key is not None:
+            self.pages.put(key, body)
+        return MockResponse(200, raw=body)
 
     def _customer(self, code: str | None) -> str | None:
         """The owner value for ``code`` (case-insensitive); ``""`` when no customer has it."""

@@ -28,6 +28,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from mockserver.apis.common.forced import honoured
+from mockserver.apis.common.pagecache import PageCache, request_key
 from mockserver.apis.common.rowindex import IndexedRows
 from mockserver.apis.common.seeding import anchor_for, open_world
 from mockserver.apis.common.shapes import (
@@ -43,7 +44,6 @@ from mockserver.apis.common.worldkit import role_for, stored_anchor, world_size
 from mockserver.apis.mixpeek.filters import FilterError
 from mockserver.apis.mixpeek.migrations import ExplicitMigrations, SeededMigrations
 from mockserver.apis.mixpeek.namespaces import Namespaces, NameTaken, WorldFull
-from mockserver.apis.mixpeek.pagecache import PageCache, request_key
 from mockserver.apis.mixpeek.render import Vocab
 from mockserver.apis.mixpeek.state import check_state, export_state, import_state, seed_store
 from mockserver.apis.mixpeek.world import build_catalog

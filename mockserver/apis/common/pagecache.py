@@ -5,8 +5,9 @@ store and, through a clone's readiness and expiry, on the clock. Its cache is em
 store's write version moves (any write, in this process or another), and each page is kept only
 for the span of the mock's clock in which it stays true (until a clone turns ready or expires).
 
-A migrations page depends on the request's filters and paging and on the migrations themselves,
-which change only when the store's contents are replaced (its generation: reset, import).
+A migrations page (Mixpeek's, the hosting API's) depends on the request's filters and paging and
+on the migrations themselves, which change only when the store's contents are replaced (its
+generation: reset, import).
 
 Serving the same ``bytes`` object again is also what keeps a busy list cheap beyond its own
 rendering: nothing is joined, the journal's kept response bodies are references to one page, and
