@@ -25,12 +25,24 @@ def _router() -> Router:
     return router
 
 
+def _matched(router: Router, method: str, path: str) -> tuple[str, str, dict[str, str]] | None:
+    """Which operation (its template and operationId) ``method path`` reached, with its parameters;
+    ``None``: no path matched."""
+    found = router.match(method, path)
+    if found is None:
+        return None
+    assert found.operation is not None, f"{method} {path}: the path matched, not the method"
+    return found.operation.path, found.operation.operation_id, dict(found.path_params)
+
+
 def test_literal_beats_template_and_params_decode() -> None:
     router = _router()
-    special = router.match("GET", "/items/special")
-    assert special and special.operation and special.operation.path == "/items/special"
-    templated = router.match("GET", "/items/a%2Fb/parts/%C3%A9")
-    assert templated and templated.path_params == {"item_id": "a/b", "part": "é"}
+    assert _matched(router, "GET", "/items/special") == ("/items/special", "get_items_special", {})
+    assert _matched(router, "GET", "/items/a%2Fb/parts/%C3%A9") == (
+        "/items/{item_id}/parts/{part}",
+        "get_items__item_id__parts__part",
+        {"item_id": "a/b", "part": "é"},
+    )
 
 
 def test_method_not_allowed_lists_methods() -> None:
@@ -41,7 +53,13 @@ def test_method_not_allowed_lists_methods() -> None:
 def test_unknown_path_and_trailing_slash() -> None:
     router = _router()
     assert router.match("GET", "/nothing") is None
-    assert router.match("GET", "/items/special/") is not None
+    # a trailing slash reaches the operation the path names without it
+    assert _matched(router, "GET", "/items/special/") == ("/items/special", "get_items_special", {})
+    assert _matched(router, "GET", "/items/7/") == (
+        "/items/{item_id}",
+        "get_items__item_id",
+        {"item_id": "7"},
+    )
 
 
 def test_two_specs_on_one_route_collide() -> None:
@@ -60,20 +78,26 @@ def test_most_specific_segment_wins() -> None:
     router.add(
         "g", [_op("GET", "/v3/{name}"), _op("POST", "/v3/{name}:undelete"), _op("POST", "/v3/{name}:move")]
     )
-    undelete = router.match("POST", "/v3/abc:undelete")
-    assert undelete is not None and undelete.operation is not None
-    assert undelete.operation.path == "/v3/{name}:undelete" and undelete.path_params == {"name": "abc"}
-    plain = router.match("GET", "/v3/abc")
-    assert plain is not None and plain.operation is not None and plain.operation.path == "/v3/{name}"
+    assert _matched(router, "POST", "/v3/abc:undelete") == (
+        "/v3/{name}:undelete",
+        "POST/v3/{name}:undelete",
+        {"name": "abc"},
+    )
+    assert _matched(router, "POST", "/v3/abc:move") == (
+        "/v3/{name}:move",
+        "POST/v3/{name}:move",
+        {"name": "abc"},
+    )
+    assert _matched(router, "GET", "/v3/abc") == ("/v3/{name}", "GET/v3/{name}", {"name": "abc"})
 
 
 def test_same_shape_templates_keep_their_own_parameter_names() -> None:
     router = Router()
     router.add("gh", [_op("GET", "/a/{subject_digest}"), _op("DELETE", "/a/{attestation_id}")])
-    got = router.match("GET", "/a/sha256:1")
-    gone = router.match("DELETE", "/a/7")
-    assert got is not None and got.path_params == {"subject_digest": "sha256:1"}
-    assert gone is not None and gone.path_params == {"attestation_id": "7"}
+    got = _matched(router, "GET", "/a/sha256:1")
+    gone = _matched(router, "DELETE", "/a/7")
+    assert got == ("/a/{subject_digest}", "GET/a/{subject_digest}", {"subject_digest": "sha256:1"})
+    assert gone == ("/a/{attestation_id}", "DELETE/a/{attestation_id}", {"attestation_id": "7"})
 
 
 def test_fragments_pick_by_header_query_value_or_query_key() -> None:
@@ -108,10 +132,13 @@ def test_a_remembered_match_is_forgotten_when_routes_are_added() -> None:
     router = _router()
     assert router.match("GET", "/widgets") is None
     first = router.match("GET", "/items/7")
+    assert first is not None and first.operation is not None
+    assert first.operation.operation_id == "get_items__item_id"
     assert router.match("GET", "/items/7") is first  # remembered
     router.add("w", [_op("GET", "/widgets")])
     found = router.match("GET", "/widgets")
-    assert found is not None and found.operation is not None and found.owner == "w"
+    assert found is not None and found.owner == "w"
+    assert _matched(router, "GET", "/widgets") == ("/widgets", "GET/widgets", {})
 
 
 def test_matches_name_their_owner_and_allowed_methods_also_on_405() -> None:
