@@ -79,6 +79,7 @@ def _server_user() -> pwd.struct_passwd | None:
         subprocess.run(
             ["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", name],
             check=True,
+            timeout=60,
         )
         return pwd.getpwnam(name)
 

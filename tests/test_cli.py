@@ -17,6 +17,7 @@ import httpx
 import pytest
 
 from mockserver.cli import parse_config
+from tests.childlines import read_lines
 from tests.conftest import BEARER, DOCS_VARIANT, MIXPEEK
 from tests.mockproc import MockProcess
 
@@ -34,17 +35,10 @@ def serve(*args: str, cwd: Path | None = None) -> Iterator[tuple[str, list[str]]
         cwd=cwd,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
     )
-    lines: list[str] = []
     try:
         assert proc.stdout is not None
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            line = proc.stdout.readline()
-            if not line:
-                break
-            lines.append(line.rstrip())
-            if "control plane" in line:
-                break
+        printed = read_lines(proc.stdout, lambda line: "control plane" in line, timeout=30)
+        lines = [line.rstrip() for line in printed]
         found = next((URL.search(line) for line in lines if URL.search(line)), None)
         assert found, "\n".join(lines)
         yield found.group(0), lines

@@ -45,7 +45,7 @@ def test_a_server_that_dies_ends_the_run_with_its_crash_as_the_finding(
         assert server.wait(10) == 3  # it did die, of the request the finding names
     finally:
         server.kill()
-        server.wait()
+        server.wait(30)
     out, _ = capsys.readouterr()
     assert code == 1
     assert f"Run ended early: the server stopped answering at {url} after GET /things" in out

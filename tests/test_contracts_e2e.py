@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,6 +12,7 @@ import pytest
 from spec_variants import docs_page_spec
 
 from contracts.engine import RunOptions, run
+from tests.childlines import read_lines
 
 ROOT = Path(__file__).resolve().parent.parent
 MIXPEEK = ROOT / "spec" / "mixpeek.yaml"
@@ -34,14 +34,11 @@ def _serve(*specs: Path) -> Iterator[str]:
 
 
 def _url_from(process: subprocess.Popen[str]) -> str:
-    deadline = time.monotonic() + 30
     assert process.stdout is not None
-    for line in process.stdout:
-        if "http://127.0.0.1:" in line:
-            start = line.index("http://127.0.0.1:")
-            return line[start:].split()[0].rstrip("/.,")
-        if time.monotonic() > deadline:
-            break
+    lines = read_lines(process.stdout, lambda line: "http://127.0.0.1:" in line, timeout=30)
+    if lines and "http://127.0.0.1:" in lines[-1]:
+        line = lines[-1]
+        return line[line.index("http://127.0.0.1:") :].split()[0].rstrip("/.,")
     raise RuntimeError(f"mockserver did not print its URL (exit {process.poll()})")
 
 

@@ -436,6 +436,7 @@ def test_same_value_in_a_fresh_process() -> None:
         text=True,
         check=True,
         cwd=ROOT,
+        timeout=300,
     )
     spec = SPECS[0]
     here = {

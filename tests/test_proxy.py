@@ -169,7 +169,7 @@ def test_an_upstream_that_never_answers_gives_a_504() -> None:
             assert answer.status_code == 504 and "did not answer in time" in answer.json()["detail"]
     finally:
         stop.set()
-        thread.join()
+        thread.join(10)
         for conn in held:
             conn.close()
         listener.close()
@@ -225,6 +225,7 @@ def _tls_upstream(tmp_path: Path) -> Iterator[tuple[str, Path]]:
         ],
         check=True,
         capture_output=True,
+        timeout=60,
     )
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))

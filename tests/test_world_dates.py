@@ -23,9 +23,10 @@ def _migrations(w: World) -> list[dict[str, Any]]:
 
 def test_an_unpinned_world_is_placed_at_the_mock_clock_and_reads_as_current() -> None:
     clock = MockClock()
+    before = clock.now()
     mixpeek = world(seed=1, anchor=None, clock=clock)
     now = iso(clock.now())
-    assert abs(mixpeek.backend.export_state()["anchor"] - clock.now()) < 5
+    assert int(before) <= mixpeek.backend.export_state()["anchor"] <= clock.now()  # placed when made
     docs = _migrations(mixpeek)
     newest = max(m["created_at"] for m in docs)
     assert iso(clock.now() - 3 * DAY) <= newest <= now
@@ -101,7 +102,10 @@ def test_anchor_flag_parses_iso_and_refuses_nonsense() -> None:
     assert parse_anchor("2026-03-01T09:00:00Z") == 1_772_355_600
     assert parse_anchor("2026-03-01T10:00:00+01:00") == 1_772_355_600
     refused = subprocess.run(
-        [sys.executable, "-m", "mockserver", "--anchor", "yesterday"], capture_output=True, text=True
+        [sys.executable, "-m", "mockserver", "--anchor", "yesterday"],
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert refused.returncode == 2
     assert "--anchor" in refused.stderr and "ISO 8601" in refused.stderr
