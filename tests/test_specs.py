@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -12,10 +12,9 @@ import schemathesis
 import yaml
 from jsonschema import Draft202012Validator
 from openapi_spec_validator import OpenAPIV31SpecValidator
-from referencing import Registry
-from referencing.jsonschema import DRAFT202012
 from spec_variants import as_docs_page
 
+from tests.oracle import Document
 from tests.seed_facts import seed_001_doc
 
 SPEC_DIR = Path(__file__).resolve().parents[1] / "spec"
@@ -124,13 +123,11 @@ def walk_values(node: Any, loc: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[An
             yield from walk_values(v, (*loc, i))
 
 
-def validator_for(doc: dict[str, Any], loc: tuple[Any, ...]) -> Draft202012Validator:
-    registry: Registry = Registry().with_resource(SCHEMA_BASE, DRAFT202012.create_resource(doc))
-    return Draft202012Validator(
-        {"$ref": f"{SCHEMA_BASE}#{pointer(loc)}"},
-        registry=registry,
-        format_checker=Draft202012Validator.FORMAT_CHECKER,
-    )
+def validator_for(doc: dict[str, Any], loc: tuple[Any, ...]) -> Callable[[Any], list[str]]:
+    """What is wrong with a value against the schema at ``loc``: the oracle (tests/oracle.py),
+    openapi-schema-validator in the document's dialect with its format checker."""
+    document = Document(doc)
+    return lambda value: document.errors(pointer(loc), value)
 
 
 def differences(a: Any, b: Any, loc: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
@@ -189,7 +186,7 @@ def test_schema_examples_validate(path: Path) -> None:
         assert isinstance(examples, list) and examples, pointer(loc)
         validator = validator_for(doc, loc)
         for example in examples:
-            errors = [e.message for e in validator.iter_errors(example)]
+            errors = validator(example)
             assert not errors, f"{pointer(loc)}: example {example!r}: {errors}"
             checked += 1
     assert checked
@@ -207,7 +204,7 @@ def test_media_type_examples_validate(path: Path) -> None:
                 if "example" in media:
                     values.append(media["example"])
                 for value in values:
-                    errors = [e.message for e in validator.iter_errors(value)]
+                    errors = validator(value)
                     assert not errors, f"{method} {api_path} {code}: {errors}"
 
 
@@ -487,5 +484,5 @@ def test_hosting_error_responses() -> None:
         (example,) = media["examples"].values()
         assert example["value"]["message"] == message
     validator = validator_for(doc, ("components", "schemas", "ErrorBody"))
-    assert not validator.is_valid({"message": "Unauthorized"})
-    assert not validator.is_valid({"message": "x", "errors": [{"field": "name"}]})
+    assert validator({"message": "Unauthorized"})
+    assert validator({"message": "x", "errors": [{"field": "name"}]})
