@@ -11,6 +11,7 @@ from mockserver.app import create_app
 from mockserver.config import Config
 from mockserver.pipeline.errors import fitting_code
 from mockserver.testing import run_server
+from tests.oracle import assert_response_valid
 
 ERROR = {
     "type": "object",
@@ -64,5 +65,6 @@ def test_default_response_shapes_a_validation_error_with_its_reason(tmp_path) ->
     assert answer.headers["content-type"] == "application/json"
     body = answer.json()
     assert set(body) >= {"code", "message", "documentation_url"}
+    assert_response_valid(DOC, "/pets", "GET", 422, "application/json", body)  # the default response
     assert body["code"] == "VALIDATION_ERROR"
     assert "query.limit" in body["message"] and "less than or equal" in body["message"]

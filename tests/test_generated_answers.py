@@ -11,6 +11,7 @@ import httpx
 from mockserver.app import create_app
 from mockserver.config import Config
 from mockserver.testing import run_server
+from tests.oracle import assert_response_valid
 
 PET = {
     "type": "object",
@@ -82,3 +83,11 @@ def test_generated_answers(tmp_path: Path) -> None:
     assert all("secret" not in p for p in listed)
     assert page.headers["content-type"].startswith("text/html") and not page.text.startswith('"')
     assert isinstance(broken["id"], int)
+    # each answer is what the document promises (OAS 3.0: writeOnly never in a response)
+    for template, status, body in (
+        ("/pets", 200, listed),
+        ("/pets", 200, short),
+        ("/pets/{petId}", 200, pet),
+        ("/broken", 200, broken),
+    ):
+        assert_response_valid(DOC, template, "GET", status, "application/json", body)
