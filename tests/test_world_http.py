@@ -3,10 +3,6 @@ the control plane's clock and state, and two uvicorn workers sharing one state f
 
 from __future__ import annotations
 
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -19,12 +15,12 @@ import yaml
 from mockserver.app import create_app
 from mockserver.config import Config
 from mockserver.testing import run_server
+from tests.mockproc import MockProcess
 from tests.test_world_support import (
     DOCS_VARIANT,
     HOSTING,
     MIGRATIONS,
     MIXPEEK,
-    ROOT,
     closed_document,
 )
 
@@ -148,52 +144,19 @@ def test_docs_variant_is_served_with_its_own_names() -> None:
     assert "extend" not in {m["config"]["migration_type"] for m in body["migrations"]}
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _start(port: int, state: str, workers: int = 1) -> subprocess.Popen[bytes]:
-    command = [
-        sys.executable,
-        "-m",
-        "mockserver.cli",
-        "--port",
-        str(port),
-        "--state-file",
-        state,
-        "--clone-seconds",
-        "0",
-        "--workers",
-        str(workers),
-        str(MIXPEEK),
-    ]
-    return subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-
-
-def _wait_ready(base: str) -> None:
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            if httpx.get(base + "/_mock/health", timeout=1).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        assert time.monotonic() < deadline, f"server at {base} did not start"
-        time.sleep(0.2)
+def _start(state: str, workers: int = 1) -> MockProcess:
+    """``mockserver`` on ``state``; ready when it answers its health check (a generous bound: two
+    shared cores under load start uvicorn workers slowly, a dead child fails at once)."""
+    args = ["--state-file", state, "--clone-seconds", "0", "--workers", str(workers), str(MIXPEEK)]
+    return MockProcess(*args, timeout=180)
 
 
 @pytest.mark.slow
 def test_two_server_processes_share_one_state_file(tmp_path: Path) -> None:
     """Two servers (as uvicorn workers would be: separate processes) on one SQLite file."""
     state = str(tmp_path / "state.db")
-    ports = [_free_port(), _free_port()]
-    servers = [_start(port, state) for port in ports]
-    bases = [f"http://127.0.0.1:{port}" for port in ports]
-    try:
-        for base in bases:
-            _wait_ready(base)
+    with _start(state) as first, _start(state) as second:
+        bases = [first.url, second.url]
         states = [
             httpx.get(base + "/_mock/state", timeout=10).json()["apis"]["Mixpeek API"] for base in bases
         ]
@@ -227,19 +190,12 @@ def test_two_server_processes_share_one_state_file(tmp_path: Path) -> None:
             httpx.get(base + "/_mock/state", timeout=10).json()["apis"]["Mixpeek API"] for base in bases
         ]
         assert exported[0] == exported[1]
-    finally:
-        for server in servers:
-            server.terminate()
-            server.wait(timeout=30)
 
 
 @pytest.mark.slow
 def test_uvicorn_workers_share_one_state_file(tmp_path: Path) -> None:
-    port = _free_port()
-    server = _start(port, str(tmp_path / "state.db"), workers=2)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        _wait_ready(base)
+    with _start(str(tmp_path / "state.db"), workers=2) as server:
+        base = server.url
         source = httpx.get(base + "/_mock/state", timeout=10).json()["apis"]["Mixpeek API"]["namespaces"][0]
 
         def clone(i: int) -> tuple[str, int]:
@@ -262,6 +218,3 @@ def test_uvicorn_workers_share_one_state_file(tmp_path: Path) -> None:
                     "/v1/collections/list", headers={**BEARER, "X-Namespace": "worker_3"}, json={}
                 )
             assert listed.status_code == 200 and listed.json()["total_count"] > 0
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
