@@ -16,7 +16,7 @@ from pathlib import Path
 
 from contracts.diff.compare import diff_specs
 from contracts.engine import Progress, RunOptions, RunResult, SetupError, run
-from contracts.options import PHASES, parse_pairs, parse_phases
+from contracts.options import CHECKS, PHASES, parse_checks, parse_pairs, parse_phases
 from contracts.report import FAMILIES, render_console, summarize, write_json, write_junit
 from contracts.report.baseline import BaselineError, new_findings, read_baseline, write_baseline
 from contracts.report.html import write_html
@@ -59,6 +59,18 @@ def build_parser() -> argparse.ArgumentParser:
         default=",".join(PHASES),
         metavar="LIST",
         help=f"schemathesis phases to run (default: {','.join(PHASES)}; stateful needs links)",
+    )
+    runner.add_argument(
+        "--checks",
+        default="all",
+        metavar="LIST",
+        help=f"probes and schemathesis checks to run (default: all; one or more of {', '.join(CHECKS)})",
+    )
+    runner.add_argument(
+        "--no-auth-probe",
+        dest="auth_probe",
+        action="store_false",
+        help="no auth-invalid-accepted: neither the auth-invalid probe nor schemathesis' invalid credentials",
     )
     runner.add_argument(
         "--read-only",
@@ -181,6 +193,8 @@ def _run(args: argparse.Namespace) -> int:
         timeout=args.timeout,
         closed_schemas=args.closed,
         phases=parse_phases(args.phases),
+        checks=parse_checks(args.checks),
+        invalid_credentials=args.auth_probe,
         selection=Selection(tuple(args.include), tuple(args.exclude), args.read_only),
         before=tuple(args.before),
         after=tuple(args.after),

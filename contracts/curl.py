@@ -1,23 +1,45 @@
 """cURL lines that reproduce a request: the evidence a finding carries.
 
-Credentials are masked as schemathesis masks them in its own reproduction lines (a header whose
-name mentions a token, key, secret, auth, session, password or credential reads ``[Filtered]``), so
-reports can be shared; put your own credential back to replay.
+Credentials, and only credentials, are masked (``[Filtered]``), so reports can be shared: the
+``Authorization``, ``Proxy-Authorization``, ``Cookie`` and ``Set-Cookie`` headers, and the header,
+query and cookie names the spec's ``securitySchemes`` declare (:func:`credential_names`). A body
+field or header merely named ``key`` or ``token`` is data and stays as sent. Put your own
+credential back to replay.
 """
 
 from __future__ import annotations
 
 import json
 import shlex
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-SENSITIVE = ("token", "key", "secret", "password", "passwd", "auth", "session", "credential", "cookie")
+CREDENTIAL_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "set-cookie"})
 MASK = "[Filtered]"
 
 
-def masked(name: str, value: str) -> str:
-    return MASK if any(marker in name.lower() for marker in SENSITIVE) else value
+def credential_names(security_schemes: Mapping[str, Any]) -> frozenset[str]:
+    """Every name a credential travels under: the fixed headers and each apiKey's name (lower-cased)."""
+    names = set(CREDENTIAL_HEADERS)
+    for scheme in security_schemes.values():
+        if isinstance(scheme, Mapping) and scheme.get("type") == "apiKey" and scheme.get("name"):
+            names.add(str(scheme["name"]).lower())
+    return frozenset(names)
+
+
+def masked(name: str, value: str, secrets: Collection[str] = CREDENTIAL_HEADERS) -> str:
+    return MASK if name.lower() in secrets else value
+
+
+def masked_url(url: str, secrets: Collection[str]) -> str:
+    """``url`` with the values of credential query parameters masked."""
+    parts = urlsplit(url)
+    pairs = parse_qsl(parts.query, keep_blank_values=True)
+    if not any(name.lower() in secrets for name, _ in pairs):
+        return url
+    query = urlencode([(name, masked(name, value, secrets)) for name, value in pairs], safe="[]")
+    return urlunsplit(parts._replace(query=query))
 
 
 def curl_line(
@@ -27,11 +49,13 @@ def curl_line(
     headers: Mapping[str, str] | None = None,
     body: Any = None,
     has_body: bool = False,
+    secrets: Collection[str] = CREDENTIAL_HEADERS,
 ) -> str:
-    """One shell-safe ``curl`` command; ``body`` is sent as JSON when ``has_body`` is true."""
-    parts = ["curl", "-X", method.upper(), shlex.quote(url)]
+    """One shell-safe ``curl`` command; ``body`` is sent as JSON when ``has_body`` is true.
+    ``secrets``: the lower-cased header and query names whose values are masked."""
+    parts = ["curl", "-X", method.upper(), shlex.quote(masked_url(url, secrets))]
     for name, value in (headers or {}).items():
-        parts += ["-H", shlex.quote(f"{name}: {masked(name, value)}")]
+        parts += ["-H", shlex.quote(f"{name}: {masked(name, value, secrets)}")]
     if has_body:
         if not any(name.lower() == "content-type" for name in headers or {}):
             parts += ["-H", shlex.quote("Content-Type: application/json")]

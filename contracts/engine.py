@@ -20,11 +20,12 @@ import httpx
 from contracts.classify.checks import server_error
 from contracts.classify.classifier import Classifier, dedupe
 from contracts.classify.closing import close_response_schemas
-from contracts.classify.fold import fold
 from contracts.classify.request import isolator
 from contracts.coverage import OperationCoverage, operation_coverage
 from contracts.crash import ServerGone, crash_finding
+from contracts.curl import credential_names
 from contracts.findings import KINDS, Finding
+from contracts.fold import fold
 from contracts.hooks import reset_specmock, run_hook
 from contracts.options import Progress, RunOptions, SetupError, parse_pins
 from contracts.phases import PhaseOutcome, run_schemathesis
@@ -90,8 +91,9 @@ def run(
         say(run_hook(hook, "--before"))
     if options.reset:
         reset_specmock(url, say)
-    target = Target(url, timeout=options.timeout)
-    ctx = ProbeContext(spec=spec, target=target, pins=pins, seed=seed)
+    target = Target(url, timeout=options.timeout, secrets=credential_names(spec.security_schemes))
+    probing = frozenset(c for c in options.checks if options.invalid_credentials or c != "auth-invalid")
+    ctx = ProbeContext(spec=spec, target=target, pins=pins, seed=seed, checks=probing)
     outcome = PhaseOutcome()
     findings: list[Finding] = []
     try:
@@ -109,13 +111,16 @@ def run(
         _after(options.after, say)
     findings += [server_error(op, ex.status, ctx.evidence(ex, "probe")) for op, ex in ctx.server_errors]
     findings += [crash_finding(c, seed, options.timeout) for c in ctx.crashes + outcome.crashes]
+    if not options.invalid_credentials:  # opted out: schemathesis' invalid-credential results too
+        findings = [f for f in findings if f.kind != "auth-invalid-accepted"]
     result = fold(dedupe(sorted(findings, key=_rank)), len(spec.operations))
     requests = outcome.sent + target.requests
     coverage = tuple(
         operation_coverage(spec, op, ctx.tally.statuses.get(op.label, {}), pins.params)
         for op in spec.operations
     )
-    phases = (("probes",) if options.probes and target.requests else ()) + tuple(outcome.ran)
+    probed = options.probes and target.requests and any(ctx.enabled(family) for family, _ in PROBES)
+    phases = (("probes",) if probed else ()) + tuple(outcome.ran)
     say(f"done: {len(result)} finding(s), {requests} requests, phases run: {', '.join(phases)}")
     labels = tuple(o.label for o in spec.operations)
     return RunResult(result, requests, seed, labels, coverage, phases, outcome.stopped)
@@ -191,8 +196,13 @@ def _reachable(url: str) -> None:
 
 def run_probes(ctx: ProbeContext, say: Progress) -> list[Finding]:
     findings: list[Finding] = []
+    chosen = [
+        (family, probe)
+        for family, probe in PROBES
+        if ctx.enabled(family) or (family == "auth" and ctx.enabled("auth-invalid"))
+    ]
     for op in ctx.spec.operations:
-        for family, probe in PROBES:
+        for family, probe in chosen:
             found = [_as_probe(f) for f in probe(ctx, op)]
             say(f"probe {family:<10} {op.label}: {len(found)} finding(s)")
             findings += found

@@ -11,6 +11,26 @@ from contracts.selection import Selection
 Progress = Callable[[str], None]
 PARAM_LOCATIONS = ("path", "query", "header", "cookie", "body")
 PHASES = ("examples", "coverage", "fuzzing", "stateful")
+PROBE_CHECKS = ("auth", "auth-invalid", "bounds", "enums", "pagination", "filters")
+"""The project's own probes, by family (``auth-invalid``: a well-formed invalid credential)."""
+SCHEMATHESIS_CHECKS = (
+    "not_a_server_error",
+    "status_code_conformance",
+    "content_type_conformance",
+    "response_headers_conformance",
+    "response_schema_conformance",
+    "positive_data_acceptance",
+    "negative_data_rejection",
+    "missing_required_header",
+    "ignored_auth",
+    "unsupported_method",
+    "allow_header_conformance",
+    "use_after_free",
+    "ensure_resource_availability",
+    "object_level_authorization",
+)
+"""schemathesis 4's built-in checks, as ``st run --checks`` names them."""
+CHECKS = PROBE_CHECKS + SCHEMATHESIS_CHECKS
 
 
 class SetupError(Exception):
@@ -32,6 +52,8 @@ class RunOptions:
     before: Sequence[str] = ()  # hooks: "POST http://host/reset" or a shell command
     after: Sequence[str] = ()
     reset: bool = True  # a specmock target is reset to its seed before the run
+    checks: Sequence[str] = CHECKS  # probe families and schemathesis checks (--checks)
+    invalid_credentials: bool = True  # False (--no-auth-probe): no auth-invalid-accepted, from anyone
 
     def __post_init__(self) -> None:
         if not self.timeout > 0:
@@ -61,6 +83,19 @@ def parse_phases(text: str) -> tuple[str, ...]:
     if unknown or not chosen:
         raise SetupError(f"--phases {text!r}: expected a comma-separated list of {', '.join(PHASES)}")
     return chosen
+
+
+def parse_checks(text: str) -> tuple[str, ...]:
+    """``--checks all`` or a comma list of probe families and schemathesis checks; a set-up error
+    naming the valid ones otherwise."""
+    names = [name.strip() for name in text.split(",") if name.strip()]
+    unknown = [name for name in names if name not in CHECKS and name != "all"]
+    if unknown or not names:
+        raise SetupError(
+            f"--checks {text!r}: unknown check(s) {', '.join(unknown) or '(none given)'}; valid: all, "
+            f"{', '.join(CHECKS)}"
+        )
+    return CHECKS if "all" in names else tuple(name for name in CHECKS if name in names)
 
 
 def parse_pins(headers: Mapping[str, str], params: Mapping[str, str]) -> Pins:

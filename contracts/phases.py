@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import base64
 import copy
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from contracts.classify.observation import Observation, observations
 from contracts.coverage import Tally
 from contracts.crash import Crash, answers, gone
-from contracts.options import PHASES, Progress, RunOptions, SetupError
+from contracts.curl import credential_names
+from contracts.options import PHASES, SCHEMATHESIS_CHECKS, Progress, RunOptions, SetupError
 from contracts.probes.base import Pins
 from contracts.selection import SAFE_METHODS
 from oascore import Spec
@@ -124,6 +127,48 @@ def _phases(options: RunOptions) -> dict[str, Any]:
     return phases
 
 
+def explicit_auth(spec: Spec, headers: Mapping[str, str]) -> dict[str, dict[str, str]]:
+    """The user's ``--header`` credentials as schemathesis' per-scheme auth, so its ``ignored_auth``
+    check knows them for valid ones and also tries a request without and one with invalid
+    credentials (with plain headers it cannot tell a credential from any header)."""
+    sent = {name.lower(): value for name, value in headers.items()}
+    auth: dict[str, dict[str, str]] = {}
+    for name, scheme in spec.security_schemes.items():
+        kind = scheme.get("type")
+        if kind == "apiKey" and scheme.get("in") == "header" and str(scheme.get("name", "")).lower() in sent:
+            auth[name] = {"api_key": sent[str(scheme["name"]).lower()]}
+        elif kind == "http" and "authorization" in sent:
+            word, _, token = sent["authorization"].partition(" ")
+            if word.lower() == "bearer" == str(scheme.get("scheme", "")).lower():
+                auth[name] = {"bearer": token}
+            elif word.lower() == "basic" == str(scheme.get("scheme", "")).lower():
+                user, _, password = _basic(token).partition(":")
+                if user and password:
+                    auth[name] = {"username": user, "password": password}
+    return auth
+
+
+def _basic(token: str) -> str:
+    try:
+        return base64.b64decode(token, validate=True).decode("utf-8")
+    except (ValueError, UnicodeDecodeError):
+        return ""
+
+
+def _sanitization(spec: Spec) -> dict[str, Any]:
+    """schemathesis masks credentials in its reproduction lines, and only those: by default it masks
+    any key holding ``key``, ``token``, ``auth`` ... (a body field named ``key`` too)."""
+    names = sorted(credential_names(spec.security_schemes))
+    return {"enabled": True, "keys-to-sanitize": names, "sensitive-markers": ["authorization"]}
+
+
+def _checks(options: RunOptions) -> dict[str, Any]:
+    chosen = [name for name in SCHEMATHESIS_CHECKS if name in options.checks]
+    if len(chosen) == len(SCHEMATHESIS_CHECKS):
+        return {"enabled": True}
+    return {"enabled": False, **{name: {"enabled": True} for name in chosen}}
+
+
 def _config(url: str, options: RunOptions, seed: int, spec: Spec, pins: Pins) -> schemathesis.Config:
     import schemathesis
 
@@ -132,12 +177,14 @@ def _config(url: str, options: RunOptions, seed: int, spec: Spec, pins: Pins) ->
             "base-url": url,
             "seed": seed,
             "headers": dict(pins.headers),
+            "auth": {"openapi": explicit_auth(spec, pins.headers)},
             "parameters": pinned_parameters(spec, pins),
             "workers": options.workers,
             "request-timeout": options.timeout,
             "continue-on-failure": True,
             "cache": {"enabled": False},
-            "checks": {"enabled": True},
+            "checks": _checks(options),
+            "output": {"sanitization": _sanitization(spec)},
             "phases": _phases(options),
             "generation": {"max-examples": options.max_examples, "mode": "all", "database": "none"},
         }

@@ -148,6 +148,11 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "content-type-mismatch": ("content-type-mismatch", "response.header.content-type"),
     "header-mismatch": ("header-mismatch", "response.header.x-request-id"),
     "auth-not-enforced": ("auth-not-enforced", "request.header.authorization"),
+    "auth-invalid-accepted": ("auth-invalid-accepted", "request.header.authorization"),
+    "method-not-allowed": ("method-not-allowed", "response.status"),
+    "allow-header-missing": ("allow-header-missing", "response.header.allow"),
+    "positive-data-rejected": ("positive-data-rejected", "request"),
+    "positive-data-rejected-named": ("positive-data-rejected", "request.query.state"),
     "pagination-violated": ("pagination-violated", "response.body.results"),
     "filter-ignored": ("filter-ignored", "response.body.results[].kind"),
     "validation-missing": ("validation-missing", "request.body.offset"),
@@ -155,6 +160,9 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "connection-dropped": ("connection-dropped", "response"),
     "response-timeout": ("response-timeout", "response"),
 }
+TOKEN = "t"
+"""The one credential the fixture API accepts (``Authorization: Bearer t``); ``auth-invalid-accepted``
+takes any bearer token."""
 STALL = 2.0
 """Seconds the ``response-timeout`` drift takes to answer: run it with a shorter ``timeout``."""
 
@@ -174,14 +182,16 @@ class Invalid(Exception):
     pass
 
 
-def make_app(drift: str | None = None) -> Starlette:
+def make_app(drift: str | None = None) -> Any:
     """The fixture API, departing from :data:`SPEC` in the way ``drift`` names (``None``: conforming)."""
 
     def authorized(request: Request) -> bool:
         if drift == "auth-not-enforced":
             return True
         value = request.headers.get("authorization", "")
-        return value.startswith("Bearer ") and len(value) > len("Bearer ")
+        if drift == "auth-invalid-accepted":  # the credential's form is checked, not the credential
+            return value.startswith("Bearer ") and len(value) > len("Bearer ")
+        return value == f"Bearer {TOKEN}"
 
     async def list_items(request: Request) -> Response:
         if not authorized(request):
@@ -212,15 +222,41 @@ def make_app(drift: str | None = None) -> Starlette:
                 raise Invalid("state")
         except Invalid as exc:
             return JSONResponse({"detail": str(exc)}, 422)
+        if states and "per" in request.query_params and drift and drift.startswith("positive-data-rejected"):
+            # each is accepted alone, not both: a rule the spec does not state
+            detail: Any = "unsupported combination"
+            if drift == "positive-data-rejected-named":
+                detail = [{"loc": ["query", "state"], "msg": "state cannot be combined with per"}]
+            return JSONResponse({"detail": detail}, 422)
         things = [t for t in THINGS if not states or t["state"] == states[0]]
         return JSONResponse({"things": things[:per]})
 
-    return Starlette(
+    app = Starlette(
         routes=[
             Route("/items/list", list_items, methods=["POST"]),
             Route("/things", list_things, methods=["GET"]),
         ]
     )
+    if drift in ("method-not-allowed", "allow-header-missing"):
+        return _undeclared_methods(app, drift)
+    return app
+
+
+def _undeclared_methods(app: Starlette, drift: str) -> Any:
+    """A method the path does not declare: 404 (``method-not-allowed``) or a 405 without ``Allow``."""
+
+    async def answer(scope: Any, receive: Any, send: Any) -> None:
+        async def undeclared(message: Any) -> None:
+            if message["type"] == "http.response.start" and message["status"] == 405:
+                if drift == "method-not-allowed":
+                    message = {**message, "status": 404}
+                headers = [(k, v) for k, v in message.get("headers", []) if k.lower() != b"allow"]
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await app(scope, receive, undeclared)
+
+    return answer
 
 
 def _list_request(raw: bytes, ctype: str | None, drift: str | None) -> tuple[int, int, str | None]:

@@ -112,6 +112,6 @@ PLANTED: set[tuple[str, str, str]] = {
 
 JSON_SERVER_OWN: set[tuple[str, str, str]] = {
     ("enum-widened", "request.query.category", "news, tech"),  # it validates no query parameter
-    ("status-undocumented", "response.status", "405 for TRACE"),  # 404 on every path: one finding
+    ("method-not-allowed", "response.status", "405 for TRACE"),  # 404 on every path: one finding
 }
 """What json-server itself does beyond the plants, found too (each once)."""

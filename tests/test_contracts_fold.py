@@ -1,4 +1,4 @@
-"""One finding per cause (classify/fold.py), the operations a run chooses (selection.py), the
+"""One finding per cause (fold.py), the operations a run chooses (selection.py), the
 --max-findings cap, and open objects that are never closed (classify/closing.py)."""
 
 from __future__ import annotations
@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from contracts.classify.closing import close_response_schemas
-from contracts.classify.fold import fold
 from contracts.findings import Finding
+from contracts.fold import fold
 from contracts.report import render_console, summarize
 from contracts.selection import Selection, SelectionError
 from oascore import spec_from_document
@@ -146,3 +146,28 @@ def test_objects_the_spec_opens_are_never_closed(opened: object) -> None:
             "application/json"
         ]["schema"]
     )
+
+
+def test_merge_folds_one_cause_seen_on_two_shards_again_over_every_operation() -> None:
+    from contracts.fold import unfold
+    from contracts.report.merge import RunReport, merge
+    from contracts.shard import Shard
+
+    def shard(index: int, ops: list[str]) -> RunReport:
+        found = fold(
+            [
+                Finding(op, "method-not-allowed", "response.status", "405 for TRACE", "404", "warning")
+                for op in ops
+            ],
+            operations=len(ops),
+        )
+        summary = summarize(found, operations=len(ops), requests=1)
+        return RunReport(found, summary, 1, Shard(index, 2), ops, ())
+
+    first, second = shard(1, [LIST, GET]), shard(2, [OTHER])
+    assert first.findings[0].message == "server-wide: every operation"  # of its own share
+    assert [f.operation for f in unfold(first.findings[0], [LIST, GET])] == [LIST, GET]
+    merged = merge([first, second])
+    (one,) = merged.findings
+    assert one.message == "server-wide: every operation" and merged.summary.findings == 1
+    assert one.operation == OTHER  # the first operation of the run, in label order

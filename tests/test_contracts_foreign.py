@@ -92,3 +92,30 @@ def test_prism_dies_of_a_malformed_accept_header_and_the_run_says_so(
     assert "Run ended early: the server stopped answering" in out
     (crash,) = [f for f in _report(report)["findings"] if f["kind"] == "connection-dropped"]
     assert "-H 'Accept: ;;;'" in crash["evidence"]["curl"] and crash["evidence"]["seed"] == 1
+
+
+def test_json_server_shards_merge_one_server_wide_cause_into_one_finding(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db, spec, merged = tmp_path / "db.json", tmp_path / "spec.json", tmp_path / "merged.json"
+    db.write_text(json.dumps(DB, indent=2))
+    spec.write_text(json.dumps(SPEC))
+    shards = [tmp_path / f"shard{i}.json" for i in (1, 2)]
+    with json_server(db, tmp_path) as url:
+        for i, path in enumerate(shards, 1):
+            args = ["run", "--spec", str(spec), "--url", url, "--read-only", "--seed", "1", "--quiet"]
+            cli.main([*args, "--max-examples", "10", "--shard", f"{i}/2", "--json", str(path)])
+    traces = [f for p in shards for f in _report(p)["findings"] if f["expected"] == "405 for TRACE"]
+    assert len(traces) == 2  # each shard saw it on its own share
+    assert cli.main(["merge", *map(str, shards), "--json", str(merged)]) == 1
+    capsys.readouterr()
+    data = _report(merged)
+    found = [(f["kind"], f["location"], f["expected"]) for f in data["findings"]]
+    assert sorted(found) == sorted(PLANTED | JSON_SERVER_OWN)  # as one unsharded run finds them
+    (trace,) = [f for f in data["findings"] if f["expected"] == "405 for TRACE"]
+    named = {trace["operation"], *trace["message"].removeprefix("also on ").split(", ")}
+    shard_ops = [
+        {f["operation"] for f in _report(p)["findings"] if f["expected"] == "405 for TRACE"} for p in shards
+    ]
+    assert all(named & ops for ops in shard_ops), trace  # one finding naming both shards' operations
+    assert data["summary"]["findings"] == len(found)

@@ -92,8 +92,14 @@ def _allow(op: Operation, obs: Observation) -> list[Finding]:
 
 
 def _method(op: Operation, obs: Observation) -> list[Finding]:
-    expected = f"405 for {getattr(obs.failure, 'method', '?')}"
-    return _seen(op, obs, "status-undocumented", "response.status", expected, str(obs.status), "warning")
+    """A method the path does not declare: 405 is due (RFC 9110), with ``Allow`` naming the methods."""
+    method = getattr(obs.failure, "method", "?")
+    if str(getattr(obs.failure, "failure_reason", "")) == "missing_allow_header":
+        expected = f"Allow on the 405 for {method} (RFC 9110)"
+        return _seen(op, obs, "allow-header-missing", "response.header.allow", expected, "absent", "warning")
+    return _seen(
+        op, obs, "method-not-allowed", "response.status", f"405 for {method}", str(obs.status), "warning"
+    )
 
 
 def _state(op: Operation, obs: Observation) -> list[Finding]:

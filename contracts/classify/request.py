@@ -9,6 +9,7 @@ served is ``auth-not-enforced``.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from typing import Any, Protocol
 
@@ -71,15 +72,40 @@ def isolator(ctx: ProbeContext) -> Isolate:
 
 
 def _ignored_auth(ctx: RequestContext, op: Operation, obs: Observation) -> list[Finding]:
-    # Whether a made-up token is valid is not in the spec; only a request with none is drift.
-    if str(getattr(obs.failure, "scenario", "no_auth")) != "no_auth":
-        return []
-    return _auth(ctx, op, obs)
+    """Served without credentials: ``auth-not-enforced``; served with invalid ones (schemathesis'
+    ``invalid_auth`` and ``generated_auth`` scenarios): ``auth-invalid-accepted``, a warning, since
+    which credentials are valid is not in the spec."""
+    if str(getattr(obs.failure, "scenario", "no_auth")) == "no_auth":
+        return _auth(ctx, op, obs)
+    # the answer is to schemathesis' own follow-up request, which the recorder may not hold
+    accepted = str(getattr(obs.failure, "title", "")).startswith("API accepts")
+    if not accepted and (obs.status is None or not 200 <= obs.status < 300):
+        return []  # refused, only not with 401/403: says nothing about the credential
+    location = _credential(ctx, op)
+    message = (
+        f"schemathesis sent an invalid credential: {str(getattr(obs.failure, 'message', '')).splitlines()[0]}"
+    )
+    return [
+        finding(
+            op,
+            "auth-invalid-accepted",
+            location,
+            "401 or 403",
+            "accepted",
+            "warning",
+            obs.evidence,
+            message=message,
+        )
+    ]
+
+
+def _credential(ctx: RequestContext, op: Operation) -> str:
+    scheme = next(iter(op.security[0]), None) if op.security else None
+    return credential_location(ctx.spec, scheme) if scheme else "request.header.authorization"
 
 
 def _auth(ctx: RequestContext, op: Operation, obs: Observation) -> list[Finding]:
-    scheme = next(iter(op.security[0]), None) if op.security else None
-    location = credential_location(ctx.spec, scheme) if scheme else "request.header.authorization"
+    location = _credential(ctx, op)
     return [
         finding(op, "auth-not-enforced", location, "401 or 403", str(obs.status), "breaking", obs.evidence)
     ]
@@ -115,17 +141,69 @@ def _positive(ctx: RequestContext, op: Operation, obs: Observation) -> list[Find
         answer = ctx.isolate(op, slot, value)
         if answer is not None and answer[0] is Verdict.REFUSED:
             return [_refused_value(op, slot, value, answer[1])]
-    return [
-        finding(
+    return [_rejected(ctx, op, obs, sent)]
+
+
+def _rejected(ctx: RequestContext, op: Operation, obs: Observation, sent: list[tuple[Slot, Any]]) -> Finding:
+    """A schema-valid request refused though no one value of it is: at the field the server's error
+    names (with its rule), else at ``request`` with what was sent."""
+    named = refused_field(obs.body, [slot for slot, _ in sent])
+    values = {slot.label: value for slot, value in sent if value is not ABSENT}
+    if named is not None:
+        slot, rule = named
+        value = values.get(slot.label, ABSENT)
+        actual = f"refused with {obs.status}" + (f": {short(rule)}" if rule else "")
+        expected = f"accepts {short(value)}" if value is not ABSENT else "accepted as sent"
+        message = "the server's error names this field; alone it is accepted, so the rule ties it to others"
+        return finding(
             op,
-            "type-mismatch",
-            "request",
-            "a schema-valid request accepted",
-            f"refused with {obs.status}",
+            "positive-data-rejected",
+            slot.label,
+            expected,
+            actual,
             "warning",
             obs.evidence,
+            message=message,
         )
-    ]
+    shown = ", ".join(f"{label.removeprefix('request.')}={short(v)}" for label, v in values.items())
+    return finding(
+        op,
+        "positive-data-rejected",
+        "request",
+        "a schema-valid request accepted",
+        f"refused with {obs.status}",
+        "warning",
+        obs.evidence,
+        message=f"sent {shown}" if shown else "sent no parameters",
+    )
+
+
+_FIELD_KEYS = ("loc", "field", "param", "parameter", "pointer", "path", "property", "name")
+_RULE_KEYS = ("msg", "message", "detail", "reason", "error", "description")
+
+
+def refused_field(body: Any, candidates: list[Slot]) -> tuple[Slot, str] | None:
+    """The request slot an error body names (FastAPI's ``detail[].loc``, ``errors[].field``, a JSON
+    pointer ...) and the rule it states, if any."""
+    if isinstance(body, list):
+        return next((found for item in body if (found := refused_field(item, candidates))), None)
+    if not isinstance(body, dict):
+        return None
+    for key in _FIELD_KEYS:
+        for name in _names(body.get(key)):
+            slot = next((c for c in candidates if c.name == name or c.name.lower() == name.lower()), None)
+            if slot is not None:
+                rule = next((v for k in _RULE_KEYS if isinstance(v := body.get(k), str)), "")
+                return slot, rule
+    return next((found for value in body.values() if (found := refused_field(value, candidates))), None)
+
+
+def _names(value: Any) -> list[str]:
+    if isinstance(value, list):
+        return [str(part) for part in reversed(value) if isinstance(part, str | int)]
+    if isinstance(value, str):
+        return [part for part in reversed(re.split(r"[/.#\[\]]+", value)) if part] + [value]
+    return []
 
 
 def _refused_value(op: Operation, slot: Slot, value: Any, evidence: Evidence) -> Finding:

@@ -1,7 +1,17 @@
-"""Auth: a request without credentials, or with the wrong scheme, must be refused with 401/403."""
+"""Auth: a request without credentials, or with the wrong scheme, must be refused with 401/403.
+
+And one with a credential of the right shape that is not valid (``Bearer sk_invalid_…`` where the
+user's key is ``sk_…``): a server that serves it checks the credential's form, not the credential
+(``auth-invalid-accepted``, a warning: the spec cannot say which credentials are valid, only that
+one is needed). Only asked when the operation's baseline, sent with the user's credential, was
+accepted, and when the server did refuse a request without credentials (else that is the cause).
+"""
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import re
 from dataclasses import dataclass
 
 from contracts.findings import Finding
@@ -17,6 +27,7 @@ from oascore import Operation
 
 WRONG_BASIC = "Basic cHJvYmU6cHJvYmU="  # probe:probe
 WRONG_BEARER = "Bearer specmock-wrong-scheme"
+_PREFIX = re.compile(r"^[A-Za-z]{1,8}[_-]")  # sk_, tok_, pk-: the shape a key's issuer gives it
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,11 +74,65 @@ def probe_auth(ctx: ProbeContext, op: Operation) -> list[Finding]:
         ("without credentials", stripped),
         ("with the wrong scheme", _wrong(request, stripped, needed)),
     ]
-    for how, attempt in attempts:
+    for how, attempt in attempts if ctx.enabled("auth") else ():
         answer = ctx.send(op, attempt)
         if answer.status not in (401, 403) and answer.verdict is not Verdict.SERVER_ERROR:
             return [_finding(ctx, op, needed[0], how, answer)]
-    return []
+    if base is None or not ctx.enabled("auth-invalid"):
+        return []
+    return _invalid_accepted(ctx, op, request, needed[0])
+
+
+def invalid_like(value: str, seed: int) -> str:
+    """A credential of ``value``'s shape that no server issued: ``sk_test`` → ``sk_invalid_3f2a…``."""
+    noise = hashlib.sha256(f"{seed}:{value}".encode()).hexdigest()[:24]
+    scheme, space, token = value.partition(" ")
+    if space and scheme.lower() == "basic":
+        user = base64.b64decode(token + "==", validate=False).decode("utf-8", "replace").partition(":")[0]
+        return "Basic " + base64.b64encode(f"{user or 'probe'}:invalid-{noise}".encode()).decode()
+    if not space:
+        scheme, token = "", value
+    match = _PREFIX.match(token)
+    wrong = f"{match.group(0) if match else ''}invalid_{noise}"
+    return f"{scheme} {wrong}" if scheme else wrong
+
+
+def _invalid_accepted(
+    ctx: ProbeContext, op: Operation, request: ProbeRequest, first: Credential
+) -> list[Finding]:
+    if first.location == "query":
+        value = str(request.query.get(first.name, ""))
+        if not value:
+            return []
+        attempt = request.with_query(first.name, invalid_like(value, ctx.seed))
+    else:
+        header = "Cookie" if first.location == "cookie" else first.name
+        value = next((v for k, v in request.headers.items() if k.lower() == header.lower()), "")
+        if not value:
+            return []
+        if first.location == "cookie":
+            wrong = "; ".join(
+                f"{k}={invalid_like(v, ctx.seed) if k.strip() == first.name else v}"
+                for k, _, v in (part.partition("=") for part in value.split(";"))
+            )
+        else:
+            wrong = invalid_like(value, ctx.seed)
+        attempt = request.with_header(header, wrong)
+    answer = ctx.send(op, attempt)
+    if answer.verdict is not Verdict.ACCEPTED:
+        return []
+    return [
+        Finding(
+            op.label,
+            "auth-invalid-accepted",
+            first.label,
+            "401 or 403",
+            "accepted",
+            "warning",
+            evidence=ctx.evidence(answer),
+            message=f"a well-formed but invalid credential ({first.scheme}) was answered {answer.status}",
+        )
+    ]
 
 
 def _strip(request: ProbeRequest, needed: list[Credential]) -> ProbeRequest:

@@ -10,7 +10,7 @@ says nothing about the value.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any, TypeVar
@@ -19,7 +19,7 @@ import httpx
 
 from contracts.coverage import Tally
 from contracts.crash import Crash, answers, gone
-from contracts.curl import curl_line
+from contracts.curl import CREDENTIAL_HEADERS, curl_line
 from contracts.findings import Evidence, Finding
 from contracts.probes.samples import sample, unwrap
 from oascore import Operation, Spec
@@ -127,6 +127,9 @@ class ProbeRequest:
     def without_query(self, names: set[str]) -> ProbeRequest:
         return replace(self, query={k: v for k, v in self.query.items() if k not in names})
 
+    def with_query(self, name: str, value: str) -> ProbeRequest:
+        return replace(self, query={**self.query, name: value})
+
     def _container(self, location: str) -> Mapping[str, Any] | None:
         if location == "body":
             return self.body if isinstance(self.body, dict) else ({} if not self.has_body else None)
@@ -160,9 +163,12 @@ class Exchange:
 class Target:
     """The server under test, over plain HTTP; counts what it sends."""
 
-    def __init__(self, base_url: str, *, timeout: float = 10.0) -> None:
+    def __init__(
+        self, base_url: str, *, timeout: float = 10.0, secrets: Collection[str] = CREDENTIAL_HEADERS
+    ) -> None:
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
+        self.secrets = secrets  # header and query names masked in cURL lines
         self.requests = 0
         self._client = httpx.Client(base_url=self.base_url, timeout=timeout)
 
@@ -180,7 +186,12 @@ class Target:
             request.method, request.path, params=params, headers=headers, content=content
         )
         curl = curl_line(
-            request.method, str(built.url), headers=headers, body=request.body, has_body=request.has_body
+            request.method,
+            str(built.url),
+            headers=headers,
+            body=request.body,
+            has_body=request.has_body,
+            secrets=self.secrets,
         )
         try:
             response = self._client.send(built)
@@ -224,6 +235,7 @@ class ProbeContext:
     server_errors: list[tuple[Operation, Exchange]] = field(default_factory=list)
     tally: Tally = field(default_factory=Tally)  # statuses answered, per operation
     crashes: list[Crash] = field(default_factory=list)
+    checks: frozenset[str] | None = None  # the probe families to run (--checks); None: every one
     _baselines: dict[str, Exchange | None] = field(default_factory=dict)
 
     def send(self, op: Operation, request: ProbeRequest) -> Exchange:
@@ -240,6 +252,9 @@ class ProbeContext:
         if exchange.verdict is Verdict.SERVER_ERROR:
             self.server_errors.append((op, exchange))
         return exchange
+
+    def enabled(self, family: str) -> bool:
+        return self.checks is None or family in self.checks
 
     def evidence(self, exchange: Exchange, note: str | None = None) -> Evidence:
         return Evidence(curl=exchange.curl, seed=self.seed, status=exchange.status, note=note)

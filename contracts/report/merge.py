@@ -3,7 +3,8 @@
 A run's JSON report (``--json``) carries, beside its findings, coverage and summary, a ``run``
 object: the seed, the shard (``"2/3"`` or ``null``) and the labels of the operations it covered.
 Merging checks that the reports are the shards of one run (same ``N``, same seed, each shard once,
-every shard there), then unions the findings (one per cause, as a run de-duplicates them) and sums
+every shard there), then unions the findings and folds them again over every operation (one per
+cause, as a run folds them: a server-wide cause seen on two shards is one finding) and sums
 coverage: operations, requests, the statuses each operation reached, the untested operations and
 the phases that ran. What comes out has the shape of an unsharded run's report (``run.shard`` is
 ``null``), so it reads, renders and merges like one.
@@ -21,6 +22,7 @@ from typing import Any
 
 from contracts.coverage import OperationCoverage
 from contracts.findings import KINDS, Evidence, Finding
+from contracts.fold import fold, unfold
 from contracts.report.json import to_json
 from contracts.report.summary import Summary, summarize
 from contracts.shard import Shard, ShardError
@@ -94,15 +96,21 @@ def merge(reports: Sequence[RunReport]) -> RunReport:
     if not reports:
         raise MergeError("nothing to merge: give the shard reports")
     _check_shards(reports)
-    findings: dict[tuple[str, str, str], Finding] = {}
-    for report in reports:
-        for finding in report.findings:
-            findings.setdefault(finding.key, finding)
     operations = sorted(label for report in reports for label in report.operations)
     order = {label: k for k, label in enumerate(operations)}
-    merged = sorted(
-        findings.values(), key=lambda f: (order.get(f.operation, len(order)), KINDS.index(f.kind))
-    )
+
+    def rank(finding: Finding) -> tuple[int, int]:
+        return (order.get(finding.operation, len(order)), KINDS.index(finding.kind))
+
+    # each shard folded its own share: unfold to one finding per operation, fold the union again
+    # over every operation, so one cause seen on two shards is one finding (server-wide if so)
+    seen = [
+        (k > 0, f) for r in reports for found in r.findings for k, f in enumerate(unfold(found, r.operations))
+    ]
+    union: dict[tuple[str, str, str], Finding] = {}
+    for _, finding in sorted(seen, key=lambda item: (item[0], *rank(item[1]))):
+        union.setdefault(finding.key, finding)
+    merged = sorted(fold(list(union.values()), len(operations)), key=rank)
     coverage = _sum_coverage([c for report in reports for c in report.coverage], order)
     ran = dict.fromkeys(phase for report in reports for phase in report.summary.phases)  # ordered union
     summary = summarize(

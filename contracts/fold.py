@@ -9,17 +9,21 @@
   the server's, and the finding says so.
 - **A request slot the server does not validate** is one finding: a ``validation-missing`` where a
   ``bound-looser`` or ``enum-widened`` already stands at the same slot is that finding's symptom.
+
+Shards fold their own share; :func:`unfold` turns a folded finding back into one per operation it
+names, so ``contracts merge`` can fold the union again over every operation of the run.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
 from contracts.findings import Finding
 
 KEYS_SHOWN = 3
+ALSO_ON, SERVER_WIDE = "also on ", "server-wide: "
 _INDEX = re.compile(r"\[\]")
 _SLOT_CAUSES = frozenset({"bound-looser", "enum-widened"})
 
@@ -84,6 +88,25 @@ def _across_operations(findings: list[Finding], operations: int) -> list[Finding
             scope = (
                 "every operation" if len(others) + 1 >= operations > 1 else f"{len(others) + 1} operations"
             )
-            also = f"server-wide: {scope}" if scope == "every operation" else f"also on {', '.join(others)}"
+            also = f"{SERVER_WIDE}{scope}" if scope == "every operation" else f"{ALSO_ON}{', '.join(others)}"
             out.append(replace(f, message="; ".join(m for m in (f.message, also) if m)))
     return out
+
+
+def unfold(finding: Finding, everyone: Iterable[str]) -> list[Finding]:
+    """A folded ``finding`` as one finding per operation it was seen on, its fold note removed.
+
+    ``everyone`` is the operations of the run that folded it (what ``server-wide`` meant there).
+    The finding itself comes first; the others carry its evidence.
+    """
+    parts = [part for part in finding.message.split("; ") if part] if finding.message else []
+    kept = [p for p in parts if not p.startswith((ALSO_ON, SERVER_WIDE))]
+    operations: list[str] = []
+    for part in parts:
+        if part.startswith(SERVER_WIDE):
+            operations += list(everyone)
+        elif part.startswith(ALSO_ON):
+            operations += part.removeprefix(ALSO_ON).split(", ")
+    bare = replace(finding, message="; ".join(kept))
+    others = dict.fromkeys(op for op in operations if op != finding.operation)
+    return [bare, *(replace(bare, operation=op) for op in others)]
