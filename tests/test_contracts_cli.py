@@ -172,3 +172,40 @@ def test_python_dash_m_contracts_is_the_same_command() -> None:
     assert done.stderr.strip().splitlines() == [
         "error: /no/such.yaml: cannot read file (No such file or directory)"
     ]
+
+
+def test_unknown_checks_are_a_set_up_error_naming_the_valid_ones(
+    spec_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert cli.main(_run_args(spec_path, "http://127.0.0.1:9", "--checks", "bounds,nope")) == 2
+    err = capsys.readouterr().err
+    assert "unknown check(s) nope" in err and "bounds" in err and "response_schema_conformance" in err
+
+
+@pytest.mark.parametrize(
+    ("drift", "checks", "found"),
+    [
+        ("enum-narrowed", "enums", True),
+        ("enum-narrowed", "bounds,response_schema_conformance", False),  # the enums probe is off
+        ("field-renamed", "response_schema_conformance", True),  # a schemathesis check alone
+        ("field-renamed", "all", True),
+        ("field-renamed", "bounds,enums,auth", False),  # no schemathesis check looks at bodies
+    ],
+)
+def test_checks_choose_probes_and_schemathesis_checks(
+    spec_path: Path, tmp_path: Path, drift: str, checks: str, found: bool
+) -> None:
+    report = tmp_path / "r.json"
+    with run_server(make_app(drift)) as url:
+        cli.main(_run_args(spec_path, url, "--checks", checks, "--quiet", "--json", str(report)))
+    kinds = {f["kind"] for f in json.loads(report.read_text())["findings"]}
+    assert (drift in kinds) is found, kinds
+
+
+def test_the_check_names_are_schemathesis_own() -> None:
+    import schemathesis.specs.openapi.checks  # noqa: F401  (registers the built-in checks)
+    from schemathesis.checks import CHECKS as REGISTRY
+
+    from contracts.options import SCHEMATHESIS_CHECKS
+
+    assert set(SCHEMATHESIS_CHECKS) == {check.__name__ for check in REGISTRY.get_all()}
