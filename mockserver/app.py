@@ -180,9 +180,18 @@ def create_app(config: Config | None = None) -> MockApp:
     return MockApp(config or Config())
 
 
-def app_from_env() -> MockApp:
-    """uvicorn factory for ``--workers N``: the parent hands its config over the environment."""
-    return MockApp(Config.from_env(), settle_on_startup=True)
+def app_from_config(config: Config) -> MockApp:
+    """uvicorn factory for ``--workers N`` (bound to the parent's config with ``functools.partial``,
+    which reaches each worker pickled through multiprocessing's pipe, not the environment)."""
+    return MockApp(config, settle_on_startup=True)
 
 
-__all__ = ["PROBLEM_JSON", "SESSION_HEADER", "MockApp", "app_from_env", "create_app", "settle", "title_for"]
+__all__ = [
+    "PROBLEM_JSON",
+    "SESSION_HEADER",
+    "MockApp",
+    "app_from_config",
+    "create_app",
+    "settle",
+    "title_for",
+]

@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import json
-import os
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any
 
 DEFAULT_MAX_BODY = 1024 * 1024
 MAX_WORLD_SIZE = 5_000_000  # --world-size, and the world_size an import may ask for
 DEFAULT_MAX_CLONES = 2_000  # ~40 KiB of memory each
 DEFAULT_MAX_IMPORT = 128 * 1024 * 1024  # PUT /_mock/state: an export at the clone bound is ~20 MiB
-ENV_VAR = "SPECMOCK_CONFIG"
 
 
 def bundled_spec_paths() -> list[Path]:
@@ -78,12 +74,3 @@ class Config:
         """State in a file or a database: a store call may wait (a lock, the network), so it runs
         on a worker thread, never on the event loop."""
         return self.state_file is not None or self.state_url is not None
-
-    def to_env(self) -> str:
-        return json.dumps(asdict(self))
-
-    @classmethod
-    def from_env(cls) -> Config:
-        """The config a parent process handed to its uvicorn workers through the environment."""
-        raw: dict[str, Any] = json.loads(os.environ.get(ENV_VAR, "{}"))
-        return cls(**raw)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import logging
-import os
 import resource
 import socket
 import sys
@@ -13,9 +12,9 @@ from typing import Any
 
 import uvicorn
 
-from mockserver.app import MockApp
+from mockserver.app import MockApp, app_from_config
 from mockserver.catalog import StartupError, load_catalog
-from mockserver.config import ENV_VAR, Config
+from mockserver.config import Config
 from mockserver.connection import ConnectionLimits, LimitedHttpProtocol
 
 EXIT_STARTUP = 2
@@ -106,10 +105,13 @@ def run(config: Config) -> int:
     print("  control plane: /_mock/ (GET /_mock lists it)")
     print(f"  dashboard: http://{shown}:{port}/_mock/ui", flush=True)
     if config.workers > 1:
-        os.environ[ENV_VAR] = config.to_env()
-        uv = uvicorn_config("mockserver.app:app_from_env", config, factory=True, workers=config.workers)
+        # Each worker builds and settles its own app from the config, which travels inside the
+        # pickled uvicorn config through multiprocessing's pipe to the spawned worker: never through
+        # the environment, where the tokens and the --state-url password would show in
+        # /proc/PID/environ (and be inherited by anything a worker runs).
+        factory = functools.partial(app_from_config, config)
+        uv = uvicorn_config(factory, config, factory=True, workers=config.workers)
     else:
-        # with --workers, each worker builds and settles its own (app_from_env)
         uv = uvicorn_config(MockApp(config, catalog, settle_on_startup=True), config)
     if config.workers > 1:
         from uvicorn.supervisors import Multiprocess

@@ -18,7 +18,7 @@ import pytest
 
 from mockserver.cli import parse_config
 from tests.childlines import read_lines
-from tests.conftest import BEARER, DOCS_VARIANT, MIXPEEK
+from tests.conftest import BEARER, DOCS_VARIANT, HOSTING, MIXPEEK
 from tests.mockproc import MockProcess
 
 URL = re.compile(r"http://127\.0\.0\.1:(\d+)")
@@ -233,3 +233,24 @@ def test_root_points_to_the_dashboard_and_the_operations() -> None:
     assert index["dashboard"] == "/_mock/ui"
     assert "POST /v1/namespaces/migrations/list" in index["operations"]["Mixpeek API"]
     assert {"GET /_mock/journal/{entry}", "POST /_mock/clock/advance", "GET /_mock/ui"} <= set(listing)
+
+
+def test_workers_get_the_secrets_without_the_environment() -> None:
+    """--workers N: the registered tokens reach each worker (the admin's may filter by customer_code,
+    a user gets 403) but no process's environment holds them or the admin token (/proc/PID/environ,
+    inherited by anything a worker runs)."""
+    admin, token = "admin-s3cret-token", "tok_registered_s3cret"
+    args = ["--workers", "2", "--admin-token", admin, "--token", f"admin:{token}", str(HOSTING)]
+    with MockProcess(*args) as server:
+        deadline = time.monotonic() + 30
+        while len(server.worker_pids()) < 3 and time.monotonic() < deadline:
+            time.sleep(0.2)
+        pids = server.worker_pids()
+        assert len(pids) >= 3, pids  # the parent, its two workers (and multiprocessing's resource tracker)
+        for pid in pids:
+            environ = Path(f"/proc/{pid}/environ").read_bytes()
+            assert admin.encode() not in environ and token.encode() not in environ, pid
+        url = f"{server.url}/api/migrations?customer_code=ACME"
+        for _ in range(6):  # whichever worker answers knows the registered token
+            assert httpx.get(url, headers={"X-Api-Token": token}, timeout=10).status_code == 200
+            assert httpx.get(url, headers={"X-Api-Token": "tok_user"}, timeout=10).status_code == 403
