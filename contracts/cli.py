@@ -17,6 +17,7 @@ from pathlib import Path
 from contracts.diff.compare import diff_specs
 from contracts.engine import Progress, RunOptions, RunResult, SetupError, run
 from contracts.options import CHECKS, PHASES, parse_checks, parse_pairs, parse_phases
+from contracts.progress import LiveLine, PlainLines, Watch
 from contracts.report import FAMILIES, render_console, summarize, write_json, write_junit
 from contracts.report.baseline import BaselineError, new_findings, read_baseline, write_baseline
 from contracts.report.html import write_html
@@ -200,14 +201,20 @@ def _run(args: argparse.Namespace) -> int:
         after=tuple(args.after),
         reset=args.reset,
     )
-    progress = None if args.quiet else (lambda line: print(line, file=sys.stderr, flush=True))
     shard = Shard.parse(args.shard) if args.shard else None
-    if shard is None:
-        result = run(args.spec, args.url, options, progress)
-    else:
-        if args.seed is None:
-            raise UsageError("contracts run: --shard needs --seed (every shard must run with the same seed)")
-        result = _run_shard(args.spec, args.url, options, progress, shard)
+    if shard is not None and args.seed is None:
+        raise UsageError("contracts run: --shard needs --seed (every shard must run with the same seed)")
+    # progress on stderr: a live line on a terminal, plain lines in a log (stdout is the report)
+    display = None if args.quiet else LiveLine(sys.stderr) if sys.stderr.isatty() else PlainLines(sys.stderr)
+    progress, watch = (display.say, display.watch) if display is not None else (None, None)
+    try:
+        if shard is None:
+            result = run(args.spec, args.url, options, progress, watch)
+        else:
+            result = _run_shard(args.spec, args.url, options, progress, watch, shard)
+    finally:
+        if display is not None:
+            display.close()
     findings, footer = result.findings, f"seed: {result.seed}"
     if args.write_baseline:
         write_baseline(args.write_baseline, findings)
@@ -228,13 +235,18 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _run_shard(
-    spec_path: str, url: str, options: RunOptions, progress: Progress | None, shard: Shard
+    spec_path: str,
+    url: str,
+    options: RunOptions,
+    progress: Progress | None,
+    watch: Watch | None,
+    shard: Shard,
 ) -> RunResult:
     with tempfile.TemporaryDirectory(prefix="contracts-shard-") as tmp:
         path, labels = write_shard_spec(load_spec(spec_path, keep_raw=True), shard, Path(tmp))
         if not labels:  # more shards than operations: this one has nothing to do
             return RunResult([], 0, options.seed or 0)
-        return run(path, url, options, progress)
+        return run(path, url, options, progress, watch)
 
 
 def _merge(args: argparse.Namespace) -> int:

@@ -35,6 +35,7 @@ from contracts.probes.bounds import probe_bounds
 from contracts.probes.enums import probe_enums
 from contracts.probes.filters import probe_filters
 from contracts.probes.pagination import probe_pagination
+from contracts.progress import Ticker, Watch
 from contracts.selection import Selection
 from contracts.shard import restricted_document
 from oascore import Operation, Spec, SpecError, load_spec, spec_from_document
@@ -73,9 +74,16 @@ class RunResult:
 
 
 def run(
-    spec_path: str | Path, url: str, options: RunOptions | None = None, progress: Progress | None = None
+    spec_path: str | Path,
+    url: str,
+    options: RunOptions | None = None,
+    progress: Progress | None = None,
+    watch: Watch | None = None,
 ) -> RunResult:
-    """Hold the server at ``url`` to the spec at ``spec_path``; raises :class:`SetupError`."""
+    """Hold the server at ``url`` to the spec at ``spec_path``; raises :class:`SetupError`.
+
+    ``progress`` gets a line per step; ``watch`` a :class:`~contracts.progress.Tick` whenever the
+    run moves (phase, operation, requests, findings, share done)."""
     options = options or RunOptions()
     say = progress or (lambda _: None)
     seed = options.seed if options.seed is not None else random.randrange(2**31)
@@ -96,12 +104,15 @@ def run(
     ctx = ProbeContext(spec=spec, target=target, pins=pins, seed=seed, checks=probing)
     outcome = PhaseOutcome()
     findings: list[Finding] = []
+    ticker = Ticker(_units(spec, options, ctx), watch)
     try:
         _answers_somewhere(ctx, url)
         if options.probes:
-            findings += run_probes(ctx, say)
+            findings += run_probes(ctx, say, ticker)
         say(f"schemathesis: max {options.max_examples} examples per operation, seed {seed}")
-        outcome = run_schemathesis(closed_raw, url, options, seed, spec, pins, ctx.tally, say)
+        outcome = run_schemathesis(
+            closed_raw, url, options, seed, spec, pins, ctx.tally, say, _counting(ticker, target, findings)
+        )
         classifier = Classifier(checked, spec, ctx.explanations, isolator(ctx), pins)
         findings += classifier.classify(outcome.observations)
     except ServerGone as exc:
@@ -121,6 +132,8 @@ def run(
     )
     probed = options.probes and target.requests and any(ctx.enabled(family) for family, _ in PROBES)
     phases = (("probes",) if probed else ()) + tuple(outcome.ran)
+    ticker.count(requests=requests, findings=len(result))
+    ticker.finished(ticker.tick.total)
     say(f"done: {len(result)} finding(s), {requests} requests, phases run: {', '.join(phases)}")
     labels = tuple(o.label for o in spec.operations)
     return RunResult(result, requests, seed, labels, coverage, phases, outcome.stopped)
@@ -194,7 +207,33 @@ def _reachable(url: str) -> None:
         raise SetupError(f"cannot reach {url}: {exc or type(exc).__name__}") from None
 
 
-def run_probes(ctx: ProbeContext, say: Progress) -> list[Finding]:
+def _units(spec: Spec, options: RunOptions, ctx: ProbeContext) -> int:
+    """Units of work a run plans: each operation through the probes and each per-operation phase,
+    and the stateful phase as one."""
+    probing = options.probes and any(ctx.enabled(family) for family, _ in PROBES)
+    per_operation = [phase for phase in options.phases if phase != "stateful"]
+    stateful = 1 if "stateful" in options.phases else 0
+    return len(spec.operations) * (len(per_operation) + (1 if probing else 0)) + stateful
+
+
+def _counting(
+    ticker: Ticker, target: Target, findings: list[Finding]
+) -> Callable[[str, str, int, int], None]:
+    """What the phases report back: a scenario of ``phase`` on ``operation`` started (``sent`` <
+    0) or finished, with the requests they sent and checks that failed so far."""
+
+    def seen(phase: str, operation: str, sent: int, failed: int) -> None:
+        if sent < 0:
+            ticker.at(phase, operation)
+            return
+        ticker.count(requests=target.requests + sent, findings=len(findings) + failed)
+        ticker.finished()
+
+    return seen
+
+
+def run_probes(ctx: ProbeContext, say: Progress, ticker: Ticker | None = None) -> list[Finding]:
+    ticker = ticker or Ticker(0, None)
     findings: list[Finding] = []
     chosen = [
         (family, probe)
@@ -202,10 +241,13 @@ def run_probes(ctx: ProbeContext, say: Progress) -> list[Finding]:
         if ctx.enabled(family) or (family == "auth" and ctx.enabled("auth-invalid"))
     ]
     for op in ctx.spec.operations:
+        ticker.at("probes", op.label)
         for family, probe in chosen:
             found = [_as_probe(f) for f in probe(ctx, op)]
             say(f"probe {family:<10} {op.label}: {len(found)} finding(s)")
             findings += found
+            ticker.count(requests=ctx.target.requests, findings=len(findings))
+        ticker.finished()
     return findings
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 import copy
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -16,6 +16,8 @@ from contracts.options import PHASES, SCHEMATHESIS_CHECKS, Progress, RunOptions,
 from contracts.probes.base import Pins
 from contracts.selection import SAFE_METHODS
 from oascore import Spec
+
+Scenarios = Callable[[str, str, int, int], None]
 
 if TYPE_CHECKING:
     import schemathesis
@@ -41,8 +43,10 @@ def run_schemathesis(
     pins: Pins,
     tally: Tally,
     say: Progress,
+    seen: Scenarios | None = None,
 ) -> PhaseOutcome:
-    """Every phase and built-in check; every answer's status goes to ``tally``."""
+    """Every phase and built-in check; every answer's status goes to ``tally``; each scenario's start
+    and end to ``seen`` (phase, operation, requests sent so far or -1 at a start, failed checks)."""
     import schemathesis
     from schemathesis.engine import events, from_schema
 
@@ -52,9 +56,13 @@ def run_schemathesis(
     except Exception as exc:  # schemathesis' loader errors share no public base class
         raise SetupError(f"schemathesis cannot load the spec: {exc}") from None
     outcome = PhaseOutcome()
+    seen = seen or (lambda phase, operation, sent, failed: None)
     for event in from_schema(schema).execute():
-        if isinstance(event, events.ScenarioFinished | events.FuzzScenarioFinished):
+        if isinstance(event, events.ScenarioStarted):
+            seen(_phase(event), event.label or "", -1, 0)
+        elif isinstance(event, events.ScenarioFinished | events.FuzzScenarioFinished):
             _scenario(event, outcome, tally, seed, say)
+            seen(_phase(event), event.recorder.label, outcome.sent, len(outcome.observations))
         elif isinstance(event, events.NonFatalError):
             crash = _crash(event)
             say(f"  error in {event.label}: {event.info.title}{' (' + crash.detail + ')' if crash else ''}")
@@ -81,9 +89,14 @@ def _crash(event: Any) -> Crash | None:
     return Crash(event.label, timeout, curl, type(error).__name__, f"schemathesis {phase}" if phase else "")
 
 
+def _phase(event: Any) -> str:
+    phase = getattr(event, "phase", "stateful")
+    return str(getattr(phase, "value", phase))
+
+
 def _scenario(event: Any, outcome: PhaseOutcome, tally: Tally, seed: int, say: Progress) -> None:
     recorder = event.recorder
-    phase = str(getattr(getattr(event, "phase", ""), "value", getattr(event, "phase", "")))
+    phase = _phase(event)
     for case_id, interaction in recorder.interactions.items():
         node = recorder.cases.get(case_id)
         if node is None or interaction.response is None:

@@ -51,7 +51,7 @@ def test_flags_map_to_run_options(
 ) -> None:
     calls: list[tuple[Any, ...]] = []
 
-    def fake_run(spec: str, url: str, options: RunOptions, progress: Any) -> RunResult:
+    def fake_run(spec: str, url: str, options: RunOptions, progress: Any, watch: Any = None) -> RunResult:
         calls.append((spec, url, options))
         return RunResult([], 0, 9, ("GET /x",))
 
