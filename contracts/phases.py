@@ -185,12 +185,13 @@ def _checks(options: RunOptions) -> dict[str, Any]:
 def _config(url: str, options: RunOptions, seed: int, spec: Spec, pins: Pins) -> schemathesis.Config:
     import schemathesis
 
+    auth = explicit_auth(spec, pins.headers)
     return schemathesis.Config.from_dict(
         {
+            **({"auth": {"openapi": auth}} if auth else {}),
             "base-url": url,
             "seed": seed,
             "headers": dict(pins.headers),
-            "auth": {"openapi": explicit_auth(spec, pins.headers)},
             "parameters": pinned_parameters(spec, pins),
             "workers": options.workers,
             "request-timeout": options.timeout,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import httpx
@@ -66,6 +67,7 @@ def _mixpeek(url: str) -> RunOptions:
         params={"header.X-Namespace": namespace, "path.namespace_identifier": namespace},
         max_examples=10,
         seed=1,
+        invalid_credentials=False,  # the mock takes any key of the documented form, by design
     )
 
 
@@ -98,8 +100,22 @@ def test_the_canonical_mixpeek_mock_does_not_drift(canonical_mock: str) -> None:
     assert result.operations == 3
 
 
+def test_the_mock_taking_any_documented_key_is_one_auth_warning_per_api(canonical_mock: str) -> None:
+    """By design the mock accepts any key of the documented form (README): the probe says so, once."""
+    result = run(MIXPEEK, canonical_mock, replace(_mixpeek(canonical_mock), invalid_credentials=True))
+    (found,) = result.findings
+    assert (found.kind, found.location, found.severity) == (
+        "auth-invalid-accepted",
+        "request.header.authorization",
+        "warning",
+    )
+    assert "Bearer sk_invalid_" not in (found.evidence.curl or "")  # a credential, so masked
+
+
 def test_the_canonical_hosting_mock_does_not_drift(canonical_mock: str) -> None:
-    options = RunOptions(headers={"X-Api-Token": "tok_user"}, max_examples=10, seed=1)
+    options = RunOptions(
+        headers={"X-Api-Token": "tok_user"}, max_examples=10, seed=1, invalid_credentials=False
+    )
     result = run(HOSTING, canonical_mock, options)
     assert result.findings == [], [str(f) for f in result.findings]
     assert result.untested == [], result.untested
