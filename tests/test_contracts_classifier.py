@@ -217,7 +217,18 @@ def test_discriminator_allow_method_and_state_failures() -> None:
         (LABEL, "header-mismatch", "response.header.allow", "the documented methods", "GET", "breaking")
     ]
     assert _one(_failure("UnsupportedMethodResponse", method="TRACE"), status=200) == [
-        (LABEL, "status-undocumented", "response.status", "405 for TRACE", "200", "warning")
+        (LABEL, "method-not-allowed", "response.status", "405 for TRACE", "200", "warning")
+    ]
+    no_allow = _failure("UnsupportedMethodResponse", method="TRACE", failure_reason="missing_allow_header")
+    assert _one(no_allow, status=405) == [
+        (
+            LABEL,
+            "allow-header-missing",
+            "response.header.allow",
+            "Allow on the 405 for TRACE (RFC 9110)",
+            "absent",
+            "warning",
+        )
     ]
     for name in ("UseAfterFree", "EnsureResourceAvailability"):
         state = _failure(name, title="Resource still there", message="deleted, then 200\nmore detail")
@@ -235,7 +246,12 @@ def test_auth_not_enforced_is_pinned_on_the_credential_of_the_first_scheme() -> 
     served = [(LABEL, "auth-not-enforced", "request.header.x-key", "401 or 403", "200", "breaking")]
     assert _one(_failure("IgnoredAuth", scenario="no_auth"), status=200) == served
     assert _one(_failure("IgnoredAuth"), status=200) == served
-    assert _one(_failure("IgnoredAuth", scenario="invalid_token"), status=200) == []
+    invalid = [(LABEL, "auth-invalid-accepted", "request.header.x-key", "401 or 403", "accepted", "warning")]
+    accepted = _failure("IgnoredAuth", scenario="invalid_auth", title="API accepts invalid authentication")
+    assert _one(accepted, status=None) == invalid  # the answer to st's follow-up is not recorded
+    assert _one(_failure("IgnoredAuth", scenario="generated_auth"), status=200) == invalid
+    refused_otherwise = _failure("IgnoredAuth", scenario="invalid_auth", title="Unexpected response")
+    assert _one(refused_otherwise, status=404) == []
     assert _one(_failure("ObjectLevelAuthorizationViolation"), status=200) == served
     assert _one(_failure("ObjectLevelAuthorizationViolation"), operation="GET /open", status=204) == [
         ("GET /open", "auth-not-enforced", "request.header.authorization", "401 or 403", "204", "breaking")
@@ -281,7 +297,14 @@ def test_a_refused_valid_request_nothing_isolates_is_one_request_finding() -> No
     positive = _failure("RejectedPositiveData")
     sent = {"request.query.limit": 40, "request.body.name": "n"}
     whole = [
-        (LABEL, "type-mismatch", "request", "a schema-valid request accepted", "refused with 422", "warning")
+        (
+            LABEL,
+            "positive-data-rejected",
+            "request",
+            "a schema-valid request accepted",
+            "refused with 422",
+            "warning",
+        )
     ]
     isolate = _Isolate()
     assert _one(positive, _classifier(isolate), status=422, request=sent) == whole
@@ -290,6 +313,19 @@ def test_a_refused_valid_request_nothing_isolates_is_one_request_finding() -> No
     assert _one(positive, _classifier(_Isolate(baseline=False)), status=422, request=sent) == whole
     accepted = _Isolate({("request.query.limit", 40): Verdict.ACCEPTED})
     assert _one(positive, _classifier(accepted), status=422, request=sent) == whole
+    (found,) = _classifier().classify([_obs(positive, status=422, request=sent)])
+    assert found.message == "sent query.limit=40, body.name=n"  # what was refused is shown
+    named = {"detail": [{"loc": ["body", "name"], "msg": "name clashes with limit", "type": "value_error"}]}
+    assert _one(positive, _classifier(), status=422, request=sent, body=named) == [
+        (
+            LABEL,
+            "positive-data-rejected",
+            "request.body.name",
+            "accepts n",
+            "refused with 422: name clashes with limit",
+            "warning",
+        )
+    ]
 
 
 def test_a_refused_valid_request_a_probe_explained_or_past_i_json_is_no_finding() -> None:

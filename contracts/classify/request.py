@@ -82,9 +82,8 @@ def _ignored_auth(ctx: RequestContext, op: Operation, obs: Observation) -> list[
     if not accepted and (obs.status is None or not 200 <= obs.status < 300):
         return []  # refused, only not with 401/403: says nothing about the credential
     location = _credential(ctx, op)
-    message = (
-        f"schemathesis sent an invalid credential: {str(getattr(obs.failure, 'message', '')).splitlines()[0]}"
-    )
+    said = str(getattr(obs.failure, "message", "")).splitlines() or [f"answered {obs.status}"]
+    message = f"schemathesis sent an invalid credential: {said[0]}"
     return [
         finding(
             op,
