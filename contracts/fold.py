@@ -5,7 +5,8 @@
   an object the server fills with arbitrary keys is one departure, not N.
 - **Across operations:** the same kind, field and values on several operations (a response field
   renamed in a schema component they share; a 404 for an unsupported method on every path) is one
-  finding, kept on the first operation, naming the others. When it is every operation, the cause is
+  finding, kept on the operation whose label sorts first (so a run and a merge of its shards agree),
+  naming the others. When it is every operation, the cause is
   the server's, and the finding says so.
 - **A request slot the server does not validate** is one finding: a ``validation-missing`` where a
   ``bound-looser`` or ``enum-widened`` already stands at the same slot is that finding's symptom.
@@ -84,7 +85,7 @@ def _across_operations(findings: list[Finding], operations: int) -> list[Finding
         others = sorted({g.operation for g in group} - {f.operation})
         if not others:
             out.append(f)
-        elif f is group[0]:
+        elif f is min(group, key=lambda g: g.operation):  # the same whichever shard or order saw it
             scope = (
                 "every operation" if len(others) + 1 >= operations > 1 else f"{len(others) + 1} operations"
             )
