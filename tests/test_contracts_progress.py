@@ -7,8 +7,10 @@ import json
 import os
 import pty
 import re
+import select
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -65,7 +67,10 @@ def test_a_terminal_gets_one_line_rewritten_in_place(spec_path: Path) -> None:
         )
         os.close(follower)
         seen = b""
-        while True:
+        deadline = time.monotonic() + 300  # a bound on a hung child, not a timing assertion
+        while time.monotonic() < deadline:
+            if not select.select([leader], [], [], 1.0)[0]:
+                continue
             try:
                 chunk = os.read(leader, 65536)
             except OSError:  # EIO: the terminal's other side closed
