@@ -11,8 +11,6 @@ values broken in typed ways). A disagreement is a bug in the rewrite, the compil
 from __future__ import annotations
 
 import copy
-import gzip
-import importlib.util
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -27,24 +25,10 @@ from referencing.jsonschema import DRAFT4, DRAFT202012
 from oascore import Spec, load_spec
 from oascore.fakes import FakeData, FakeDataError
 from oascore.validation import compile_schema
+from tests.documents import BUNDLED, CORPUS, at, generated_spec, plain, schema_pointers
 
-ROOT = Path(__file__).resolve().parent.parent
-BUNDLED = sorted((ROOT / "spec").glob("*.yaml")) + sorted((ROOT / "spec" / "variants").glob("*.yaml"))
-# the real-world documents nobody here wrote (tests/corpus/README.md names their sources)
-_DOCUMENT_SUFFIXES = (".yaml", ".yml", ".json", ".gz")
-CORPUS = sorted(p for p in (ROOT / "tests" / "corpus").glob("*") if p.suffix in _DOCUMENT_SUFFIXES)
 SEEDS = range(4)
 DOC_URI = "urn:specmock:document"
-
-
-def _generated_spec(tmp: Path) -> Path:
-    loader = importlib.util.spec_from_file_location("gen_spec", ROOT / "bench" / "gen_spec.py")
-    assert loader is not None and loader.loader is not None
-    module = importlib.util.module_from_spec(loader)
-    loader.loader.exec_module(module)
-    path = tmp / "generated.yaml"
-    module.dump(module.generate_spec(60), path)
-    return path
 
 
 class Independent:
@@ -122,34 +106,6 @@ def broken(value: Any, schema: Any) -> Iterator[tuple[str, Any]]:
                 yield f"past {bound}", schema[bound] + (1 if bound == "maximum" else -1)
 
 
-def schema_pointers(doc: Any, limit: int = 400) -> list[str]:
-    """JSON pointers of the schemas a document describes: its component schemas, then every
-    ``schema`` of a parameter, body or response (at most ``limit``)."""
-    found = [f"/components/schemas/{_escape(name)}" for name in doc.get("components", {}).get("schemas", {})]
-    stack: list[tuple[str, Any]] = [("/paths", doc.get("paths") or {})]
-    while stack and len(found) < limit:
-        where, node = stack.pop()
-        items = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else []
-        for key, value in items:
-            pointer = f"{where}/{_escape(str(key))}"
-            if key == "schema" and isinstance(value, dict):
-                found.append(pointer)
-            elif key not in ("example", "examples") and isinstance(value, (dict, list)):
-                stack.append((pointer, value))
-    return found[:limit]
-
-
-def _escape(part: str) -> str:
-    return part.replace("~", "~0").replace("/", "~1")
-
-
-def at(doc: Any, pointer: str) -> Any:
-    for raw in pointer.lstrip("/").split("/"):
-        part = raw.replace("~1", "/").replace("~0", "~")
-        doc = doc[int(part)] if isinstance(doc, list) else doc[part]
-    return doc
-
-
 def test_the_comparison_covers_many_documents() -> None:
     assert len(BUNDLED) >= 3 and len(CORPUS) >= 12, "bundled specs and the corpus are in tests/"
 
@@ -162,13 +118,10 @@ def cases() -> Iterator[Any]:
 
 @pytest.mark.parametrize("source", cases())
 def test_our_validator_agrees_with_openapi_schema_validator(source: Path | str, tmp_path: Path) -> None:
-    path = _generated_spec(tmp_path) if source == "generated" else source
-    if isinstance(path, Path) and path.suffix == ".gz":  # the big ones: a sample of their schemas
-        plain = tmp_path / path.stem
-        plain.write_bytes(gzip.decompress(path.read_bytes()))
-        path, limit = plain, 120
-    else:
-        limit = 400
+    path = generated_spec(tmp_path) if source == "generated" else source
+    assert isinstance(path, Path)
+    limit = 120 if path.suffix == ".gz" else 400  # the big ones: a sample of their schemas
+    path = plain(path, tmp_path)
     spec = load_spec(path, keep_raw=True)
     independent = Independent(spec)
     fakes = FakeData(spec)
