@@ -10,10 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError, best_match
 
-from oascore.drift.values import BOUND_LABELS, finding, joined, short, type_name, valid
+from oascore.drift.values import BOUND_LABELS, finding, joined, short, type_name, valid, validator
 from oascore.findings import Evidence, Finding
 from oascore.model import Operation, Spec, json_type
 
@@ -32,11 +31,10 @@ def response_drift(
     media = response.content.get(ctype) or next(iter(response.content.values()), None)
     if media is None or media.schema is None:
         return []
-    validator = Draft202012Validator(spec.rooted(media.schema))
     missing: Fields = {}
     extra: Fields = {}
     findings: list[Finding] = []
-    for error in validator.iter_errors(body):
+    for error in validator(spec, media.schema).iter_errors(body):
         for leaf in _leaves(error):
             findings += _error_findings(op, leaf, missing, extra, evidence)
     findings += _pair_renames(spec, op, missing, extra, evidence)

@@ -39,8 +39,26 @@ def finding(
     return Finding(op.label, kind, location, expected, actual, severity, evidence=evidence, message=message)
 
 
+_VALIDATORS: dict[tuple[int, int], tuple[Any, Any, Draft202012Validator]] = {}
+_VALIDATORS_LIMIT = 4096  # callers that build fresh schema dicts per call cannot grow it forever
+
+
+def validator(spec: Spec, schema: Any) -> Draft202012Validator:
+    """The JSON Schema validator of ``schema`` (local ``$ref``s resolve against ``spec``), built once
+    per (document, schema object): a run classifies many responses against a few schemas."""
+    key = (id(spec.doc), id(schema))
+    hit = _VALIDATORS.get(key)
+    if hit is not None and hit[0] is spec.doc and hit[1] is schema:
+        return hit[2]
+    if len(_VALIDATORS) >= _VALIDATORS_LIMIT:
+        _VALIDATORS.clear()
+    built = Draft202012Validator(spec.rooted(schema if isinstance(schema, dict) else {}))
+    _VALIDATORS[key] = (spec.doc, schema, built)  # holding both keeps their ids from being reused
+    return built
+
+
 def valid(spec: Spec, schema: Any, value: Any) -> bool:
-    return bool(Draft202012Validator(spec.rooted(schema if isinstance(schema, dict) else {})).is_valid(value))
+    return bool(validator(spec, schema).is_valid(value))
 
 
 def type_name(schema: Any) -> str:
