@@ -24,6 +24,7 @@ from oascore.coerce import (
     items_schema,
     properties,
 )
+from oascore.discriminator import by_discriminator
 from oascore.model import Operation, Parameter, Spec
 
 
@@ -48,7 +49,7 @@ log = logging.getLogger("oascore")
 def compile_schema(spec: Spec, schema: Mapping[str, Any]) -> jsonschema_rs.Validator:
     contained = spec.self_contained(schema)
     if _has_key(contained, "discriminator"):
-        contained = _by_discriminator(copy.deepcopy(contained))
+        contained = by_discriminator(copy.deepcopy(contained))
     return jsonschema_rs.validator_for(contained, validate_formats=True)
 
 
@@ -63,46 +64,6 @@ def _has_key(node: Any, key: str) -> bool:
         elif isinstance(current, list):
             stack.extend(v for v in current if isinstance(v, (dict, list)))
     return False
-
-
-def _by_discriminator(node: Any) -> Any:
-    """``oneOf``/``anyOf`` with a ``discriminator`` chooses its branch by the property's value (what
-    the discriminator means), not by "exactly one branch matches" (overlapping branches), in place:
-    the property is required and one of the mapped values; the branch it names must hold."""
-    if isinstance(node, list):
-        for item in node:
-            _by_discriminator(item)
-        return node
-    if not isinstance(node, dict):
-        return node
-    for value in node.values():
-        _by_discriminator(value)
-    disc = node.get("discriminator")
-    key = "oneOf" if "oneOf" in node else "anyOf" if "anyOf" in node else None
-    if not isinstance(disc, dict) or key is None or not isinstance(disc.get("propertyName"), str):
-        return node
-    prop = disc["propertyName"]
-    branches = [b for b in node[key] if isinstance(b, dict)]
-    by_value: dict[str, Any] = {}
-    mapping: dict[str, Any] = disc["mapping"] if isinstance(disc.get("mapping"), dict) else {}
-    for value, ref in mapping.items():
-        if isinstance(ref, str):  # a $ref, or a schema's name (OAS allows both)
-            by_value[str(value)] = {"$ref": ref if "/" in ref else f"#/components/schemas/{ref}"}
-        else:
-            by_value[str(value)] = None
-    for branch in branches:  # each branch's implicit name is a value too
-        ref = branch.get("$ref")
-        if isinstance(ref, str):
-            by_value.setdefault(ref.rsplit("/", 1)[-1], branch)
-    if not by_value or any(v is None for v in by_value.values()):
-        return node
-    node.pop(key)
-    node["allOf"] = [
-        *node.get("allOf", []),
-        {"required": [prop], "properties": {prop: {"enum": list(by_value)}}},
-        *({"if": {"properties": {prop: {"const": v}}}, "then": b} for v, b in by_value.items()),
-    ]
-    return node
 
 
 _ANYTHING = jsonschema_rs.validator_for({})

@@ -9,12 +9,16 @@ construction alone cannot promise validity: ``oneOf``, ``not``, unfoldable ``all
 
 from __future__ import annotations
 
+import copy
 import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
 import jsonschema_rs
 
+from oascore.discriminator import branches as discriminated
+from oascore.discriminator import by_discriminator
+from oascore.errors import SpecError
 from oascore.fakes.nodes import (
     ARRAY_MAX,
     ArrayNode,
@@ -56,6 +60,25 @@ _PY_TYPES: dict[str, Callable[[Any], bool]] = {
 }
 
 
+def _python_check(schema: dict[str, Any]) -> Check:
+    """``is_valid`` by the pure-Python jsonschema (for what jsonschema-rs cannot compile); a value
+    it cannot judge (a ``$ref`` to nowhere, met while validating) counts as invalid."""
+    import jsonschema  # only here: importing it costs ~50 ms of every start-up
+    from referencing.exceptions import Unresolvable
+
+    validator = jsonschema.Draft202012Validator(
+        schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+    )
+
+    def check(value: Any) -> bool:
+        try:
+            return bool(validator.is_valid(value))
+        except Unresolvable:
+            return False
+
+    return check
+
+
 def _write_only(schema: Any) -> bool:
     return isinstance(schema, dict) and schema.get("writeOnly") is True
 
@@ -89,15 +112,23 @@ class Compiler:
         if hit is not None:
             return hit[1]
         doc: Mapping[str, Any] = schema if isinstance(schema, Mapping) else {} if schema else {"not": {}}
-        rooted = self.spec.self_contained(doc) if '"$ref"' in json.dumps(doc, default=str) else dict(doc)
-        fn: Check
-        try:
-            fn = jsonschema_rs.Draft202012Validator(rooted, validate_formats=True).is_valid
-        except (jsonschema_rs.ValidationError, ValueError):  # e.g. a pattern the Rust engine rejects
-            import jsonschema  # only here: importing it costs ~50 ms of every start-up
-
-            fmt = jsonschema.Draft202012Validator.FORMAT_CHECKER
-            fn = jsonschema.Draft202012Validator(rooted, format_checker=fmt).is_valid
+        own = json.dumps(doc, default=str)
+        rooted = self.spec.self_contained(doc) if '"$ref"' in own else dict(doc)
+        # what the schema reaches: its components, or (refs outside them: the whole document was
+        # added) only its own text, so that not every schema of such a document pays a deep copy
+        reached = own if "paths" in rooted and "paths" not in doc else json.dumps(rooted, default=str)
+        readings = [rooted]
+        if '"discriminator"' in reached:  # the branch is the one it names
+            readings.insert(0, by_discriminator(copy.deepcopy(rooted)))
+        fn: Check | None = None
+        for reading in readings:  # a discriminator naming a file the document lacks: read plainly
+            try:
+                fn = jsonschema_rs.Draft202012Validator(reading, validate_formats=True).is_valid
+                break
+            except (jsonschema_rs.ValidationError, ValueError):  # e.g. a pattern the Rust engine rejects
+                continue
+        if fn is None:
+            fn = _python_check(rooted)
         self._checks[id(schema)] = (schema, fn)
         return fn
 
@@ -176,6 +207,10 @@ class Compiler:
         return CheckNode(self._flat(rest, name), lambda value: not check(value))
 
     def _alternatives(self, s: dict[str, Any], name: str | None) -> Node:
+        found = discriminated(s)
+        named = self._discriminated(s, name, *found) if found is not None else None
+        if named is not None:
+            return named
         one_of = "oneOf" in s
         branches = s["oneOf"] if one_of else s["anyOf"]
         base = {k: v for k, v in s.items() if k not in ("oneOf", "anyOf")}
@@ -197,6 +232,22 @@ class Compiler:
         if one_of and "anyOf" in s:
             node = CheckNode(node, self.check({"anyOf": s["anyOf"]}))
         return node
+
+    def _discriminated(
+        self, s: dict[str, Any], name: str | None, prop: str, key: str, by_value: dict[str, Any]
+    ) -> Node | None:
+        """A value of one branch, its discriminator property naming it (what a validator that reads
+        the discriminator checks; overlapping branches are then no obstacle); ``None`` when no named
+        branch can be made (a mapping to files the document lacks): then the branches are read plainly."""
+        base = {k: v for k, v in s.items() if k not in (key, "discriminator")}
+        options: list[Node] = []
+        for value, branch in by_value.items():
+            tag = {"type": "object", "required": [prop], "properties": {prop: {"const": value}}}
+            try:
+                options.append(self.node(merge(merge(base, flatten(self.spec, branch)), tag), name))
+            except (Unsatisfiable, SpecError):
+                continue  # e.g. a mapping that names a schema the document does not hold
+        return UnionNode(options) if options else None
 
     def _disjoint(self, branches: list[Any]) -> bool:
         """Branches no value can satisfy twice: distinct declared types, or distinct required consts."""

@@ -7,9 +7,8 @@ recent timestamp), never at the schema's expense. Each schema is prepared once p
 walks the prepared nodes with one seeded :class:`random.Random`, then checks the result with a
 compiled validator and, in the rare case it fails (``oneOf`` overlap, ``not``), tries derived seeds.
 
-Modules: ``fakes_compile`` (schema -> nodes), ``fakes_nodes`` / ``fakes_scalars`` (the nodes),
-``fakes_schema`` (``$ref``/``allOf`` folding), ``fakes_regex`` (pattern strings), ``fakes_text``
-(name hints and word pools).
+Modules: ``compile`` (schema -> nodes), ``nodes`` / ``scalars`` (the nodes), ``schema``
+(``$ref``/``allOf`` folding), ``regex`` (pattern strings), ``text`` (name hints and word pools).
 """
 
 from __future__ import annotations
@@ -83,19 +82,27 @@ class FakeData:
         return self._pools
 
     def generate(
-        self, schema: Mapping[str, Any], seed: int, *, name: str | None = None, prefer_examples: bool = False
+        self,
+        schema: Mapping[str, Any],
+        seed: int,
+        *,
+        name: str | None = None,
+        prefer_examples: bool = False,
+        minimal: bool = False,
     ) -> Any:
         """A value valid against `schema` (resolved against the spec).
 
-        The same for the same (schema, seed, name). Raises :class:`FakeDataError` when the schema
-        admits no value (or none this generator can find).
+        The same for the same (schema, seed, name, flags). ``prefer_examples``: the schema's own
+        valid example or default where it has one; ``minimal``: required properties only and the
+        shortest non-empty arrays (a probe's baseline request). Raises :class:`FakeDataError` when
+        the schema admits no value (or none this generator can find).
         """
         prepared = self._prepared.get((id(schema), name)) or self._prepare(schema, name)
         problem = "every attempt produced an invalid value"
         for attempt in range(_ATTEMPTS):
             rng = Random(seed ^ prepared.salt if attempt == 0 else stable_seed(seed, name, attempt))
             try:
-                value = prepared.node.gen(Ctx(rng, self.pools, prefer_examples))
+                value = prepared.node.gen(Ctx(rng, self.pools, prefer_examples, minimal))
             except TooDeep as exc:
                 problem = str(exc)
                 continue

@@ -192,7 +192,10 @@ class ArrayNode(Node):
     def gen(self, ctx: Ctx) -> Any:
         rng = ctx.rng
         deep = _enter(ctx)
-        count = self.low if deep else between(rng, max(self.low, min(1, self.high)), self.high)
+        if ctx.minimal:
+            count = max(self.low, min(1, self.high))
+        else:
+            count = self.low if deep else between(rng, max(self.low, min(1, self.high)), self.high)
         out: list[Any] = []
         seen: set[str] = set()
         if self.contains is not None and count:
@@ -268,7 +271,8 @@ class ObjectNode(Node):
     def gen(self, ctx: Ctx) -> Any:
         rng = ctx.rng
         deep = _enter(ctx)
-        chosen = [p for p in self.props if p[2] or (not deep and rng.random() < OPTIONAL_RATE)]
+        sparse = deep or ctx.minimal
+        chosen = [p for p in self.props if p[2] or (not sparse and rng.random() < OPTIONAL_RATE)]
         if self.dependent:
             names = {p[0] for p in chosen}
             wanted = {d for n in names for d in self.dependent.get(n, ())}
@@ -283,7 +287,7 @@ class ObjectNode(Node):
         out = {key: node.gen(ctx) for key, node, _ in chosen}
         if self.extra is not None:
             room = self.high - len(out) if self.high is not None else 1 << 30
-            wanted_extra = 0 if deep or not self.map_like else between(rng, 1, 2)
+            wanted_extra = 0 if sparse or not self.map_like else between(rng, 1, 2)
             self.extra.fill(out, ctx, min(max(wanted_extra, self.low - len(out)), room))
         ctx.depth -= 1
         return out

@@ -29,14 +29,19 @@ class Unsatisfiable(ValueError):
 
 
 class Ctx:
-    """One ``generate`` call's state: its random stream, the text pools and the nesting depth."""
+    """One ``generate`` call's state: its random stream, the text pools and the nesting depth.
 
-    __slots__ = ("depth", "pools", "prefer_examples", "rng")
+    ``minimal`` asks for the smallest valid value (objects with their required properties only,
+    arrays as short as allowed but not empty): a request a server is most likely to accept.
+    """
 
-    def __init__(self, rng: Random, pools: Pools, prefer_examples: bool) -> None:
+    __slots__ = ("depth", "minimal", "pools", "prefer_examples", "rng")
+
+    def __init__(self, rng: Random, pools: Pools, prefer_examples: bool, minimal: bool = False) -> None:
         self.rng = rng
         self.pools = pools
         self.prefer_examples = prefer_examples
+        self.minimal = minimal
         self.depth = 0
 
 
