@@ -10,7 +10,6 @@ values broken in typed ways). A disagreement is a bug in the rewrite, the compil
 
 from __future__ import annotations
 
-import copy
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,72 +17,14 @@ from typing import Any
 
 import jsonschema_rs
 import pytest
-from openapi_schema_validator import OAS30Validator, OAS31Validator
-from referencing import Registry, Resource
-from referencing.jsonschema import DRAFT4, DRAFT202012
 
-from oascore import Spec, load_spec
+from oascore import load_spec
 from oascore.fakes import FakeData, FakeDataError
 from oascore.validation import compile_schema
 from tests.documents import BUNDLED, CORPUS, at, generated_spec, plain, schema_pointers
+from tests.independent import Independent
 
 SEEDS = range(4)
-DOC_URI = "urn:specmock:document"
-
-
-class Independent:
-    """openapi-schema-validator on the document as written, its components reachable by ``$ref``."""
-
-    def __init__(self, spec: Spec) -> None:
-        assert spec.raw is not None
-        self.cls = OAS30Validator if spec.version == "3.0" else OAS31Validator
-        spec_of = DRAFT4 if spec.version == "3.0" else DRAFT202012
-        doc = nullable_as_meant(copy.deepcopy(spec.raw), typed=spec.version == "3.1")
-        self.registry: Registry[Any] = Registry().with_resource(
-            DOC_URI, Resource(contents=doc, specification=spec_of)
-        )
-
-    def valid(self, pointer: str, value: Any) -> bool | None:
-        """Whether the value is valid; ``None`` where the oracle cannot judge it: its discriminator
-        code raises on a list where it expects a string, or a ``discriminator.mapping`` names a
-        file the document does not hold (DigitalOcean's): such values are not compared."""
-        schema = {"$ref": f"{DOC_URI}#{pointer}"}
-        validator = self.cls(schema, registry=self.registry, format_checker=self.cls.FORMAT_CHECKER)
-        try:
-            error = next(validator.iter_errors(value), None)
-        except TypeError:
-            return None
-        unresolvable = error is not None and "could not be resolved" in error.message
-        if unresolvable and error.validator in ("anyOf", "oneOf"):
-            return None
-        return error is None
-
-
-def nullable_as_meant(node: Any, *, typed: bool) -> Any:
-    """The deliberate differences, applied to the oracle's input (both issue 11's):
-
-    - ``nullable: true`` beside a composition with no ``type`` admits ``null`` (3.0.3 gives it no
-      effect without a type; schemathesis reads it as "or null", and GitHub's description relies
-      on it);
-    - with ``typed`` (a 3.1 document that still writes 3.0's keyword), ``nullable: true`` beside a
-      ``type`` admits ``null`` too (its own examples use it; JSON Schema 2020-12 ignores it).
-    """
-    if isinstance(node, list):
-        for item in node:
-            nullable_as_meant(item, typed=typed)
-    elif isinstance(node, dict):
-        for value in node.values():
-            nullable_as_meant(value, typed=typed)
-        if node.get("nullable") is True:
-            kind = node.get("type")
-            if typed and isinstance(kind, str):
-                node["type"] = [kind, "null"]
-            elif typed and isinstance(kind, list) and "null" not in kind:
-                node["type"] = [*kind, "null"]
-            elif kind is None and "$ref" not in node and any(k in node for k in ("oneOf", "anyOf", "allOf")):
-                inner = {k: node.pop(k) for k in list(node) if k not in ("description", "title", "default")}
-                node["anyOf"] = [inner, {"enum": [None]}]  # 3.0 (draft 4) has no type "null"
-    return node
 
 
 def broken(value: Any, schema: Any) -> Iterator[tuple[str, Any]]:
