@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from mockserver.pipeline.routing import RouteCollision, Router
+from mockserver.pipeline.routing import MEMO_PATH, MEMO_SIZE, RouteCollision, Router
 from oascore import Operation, parse_spec
 
 SPEC = """
@@ -253,3 +253,30 @@ def test_an_unknown_path_is_told_to_the_owner_with_the_longest_literal_prefix() 
     assert router.owner_by_prefix("/v1/items/7/extra") == "one"
     assert router.owner_by_prefix("/v2/things/{id}") == "two"
     assert router.owner_by_prefix("/zzz") == "one"  # nothing in common: the first template
+
+
+def test_the_owner_by_prefix_compares_every_character_and_only_the_literal_part() -> None:
+    router = Router()
+    router.add("one", [_op("GET", "/xbc/{id}")])
+    router.add("two", [_op("GET", "/abq/{id}")])
+    assert router.owner_by_prefix("/abc/1") == "two"  # "/ab" beats "/", whatever the later letters
+    braces = Router()
+    braces.add("two", [_op("POST", "/a/{y}/c")])
+    braces.add("one", [_op("GET", "/a/{x}/b/{z}")])
+    # both literal parts are "/a/": a tie, the first template's owner; the text after "{" is no prefix
+    assert braces.owner_by_prefix("/a/{x}/b/1") == "two"
+    assert braces.owner_by_prefix("/a/{y}/c") == "two"
+
+
+def test_paths_up_to_the_memo_length_are_remembered_and_a_full_memo_starts_over() -> None:
+    router = _router()
+    at_limit = "/items/" + "x" * (MEMO_PATH - len("/items/"))
+    assert router.match("GET", at_limit) is router.match("GET", at_limit)
+    past_limit = at_limit + "x"
+    assert router.match("GET", past_limit) is not router.match("GET", past_limit)
+    first = router.match("GET", "/items/0")
+    for i in range(1, MEMO_SIZE - 1):
+        router.match("GET", f"/items/{i}")
+    assert router.match("GET", "/items/0") is first  # the memo holds MEMO_SIZE matches
+    router.match("GET", "/items/overflow")
+    assert router.match("GET", "/items/0") is not first  # one more: it started over
