@@ -163,7 +163,10 @@ def _run(name: str, target: Target, children: int, mutants: list[str], sample: i
         chosen.unlink(missing_ok=True)
         _mutmut(work, children, mutants)
     elapsed = time.monotonic() - started
-    (work / "elapsed.txt").write_text(f"{elapsed:.0f}\n", encoding="utf-8")
+    before = work / "elapsed.txt"
+    if not fresh and before.exists():  # resumed: the earlier parts' time too
+        elapsed += float(before.read_text(encoding="utf-8"))
+    before.write_text(f"{elapsed:.0f}\n", encoding="utf-8")
     return elapsed
 
 
@@ -206,7 +209,7 @@ def _row(name: str) -> list[str] | None:
     seconds = elapsed.read_text(encoding="utf-8").strip() if elapsed.exists() else "?"
     every = _sampled(name)
     return [
-        name if every == 1 else f"{name} (every {every}th of {len(_all_codes(name))})",
+        name if every == 1 else f"{name} (1 in {every} of {len(_all_codes(name))})",
         str(total),
         str(killed),
         str(survived),
