@@ -92,7 +92,36 @@ TARGETS: dict[str, Target] = {
 }
 
 # Mutants that change no behaviour any caller can see, by mutmut's name; why, in bench/MUTATION.md.
-EQUIVALENT: dict[str, str] = {}
+_R = "mockserver.pipeline.routing."
+_S = "mockserver.pipeline.security."
+_NAMES_TAIL = (
+    "changes only names after the path's own (a fragment's); zip() with the path's values drops them"
+)
+EQUIVALENT: dict[str, str] = {
+    _R + "x__names__mutmut_3": _NAMES_TAIL + " (templates hold no whitespace)",
+    _R + "x__names__mutmut_6": "split('#') without maxsplit: element [0] is the same",
+    _R + "x__names__mutmut_7": _NAMES_TAIL,
+    _R + "x__names__mutmut_8": _NAMES_TAIL,
+    _R + "x__names__mutmut_9": "maxsplit 2 instead of 1: element [0] is the same",
+    _R + "xǁRouterǁ_node_for__mutmut_23": "the mixed-shape key is spelled 'XX{}XX' everywhere: the same dict",
+    _R + "xǁRouterǁ_params__mutmut_4": "strict=None is falsy like False",
+    _R + "xǁRouterǁ_params__mutmut_7": "strict omitted is False",
+    _R + "xǁRouterǁ_params__mutmut_8": "strict=True: a node's names and values always have one length",
+    _R + "x__common_prefix__mutmut_2": "starting at 1: every template and request path starts with '/'",
+    _R + "xǁRouterǁowner_by_prefix__mutmut_6": "split('{') without maxsplit: element [0] is the same",
+    _R + "xǁRouterǁowner_by_prefix__mutmut_9": "maxsplit 2 instead of 1: element [0] is the same",
+    _S + "x__check_for__mutmut_5": "a scheme without a type is unknown whatever the default ('' or None)",
+    _S + "x__check_for__mutmut_7": "a scheme without a type is unknown whatever the default ('' or omitted)",
+    _S + "x__check_for__mutmut_10": "a scheme without a type is unknown whatever the default ('' or 'XXXX')",
+    **{
+        _S + f"x__check_for__mutmut_{n}": "an http scheme without `scheme` is bearer whatever the default"
+        for n in (18, 20, 23)
+    },
+    **{
+        _S + f"x__check_for__mutmut_{n}": "an http/oauth2 check's location is never read (only API keys')"
+        for n in (26, 42, 78, 86)
+    },
+}
 
 KILLED = {1, 3}  # a test failed (3: pytest's internal error, still a failure)
 TIMEOUT = {36, -24, 24, 152, 255}

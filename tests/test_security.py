@@ -154,3 +154,13 @@ def test_any_requirement_will_do_and_a_refusal_reports_the_first() -> None:
     # the challenge is the first HTTP scheme's, though an API key was the first problem
     assert error.headers == {"WWW-Authenticate": 'Basic realm="specmock"'}
     assert security.challenge() == {"WWW-Authenticate": 'Bearer error="invalid_token"'}
+
+
+def test_an_api_key_scheme_missing_its_name_or_place_is_read_as_a_nameless_header() -> None:
+    nameless = Security(
+        Operation("GET", "/x", "x", "", (), None, {}, ({"k": ()},)), {"k": {"type": "apiKey"}}
+    )
+    error = _refusal(nameless, {"none": "k", "None": "k"})
+    assert (error.detail, error.field) == ("Missing API key in header ''", "")
+    error = _refusal(_security({"default_key": ()}), query={"X-Token": ["k"]})
+    assert error.detail == "Missing API key in header 'X-Token'"
