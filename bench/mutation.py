@@ -174,7 +174,15 @@ def _mutmut(work: Path, children: int, mutants: list[str], check: bool = True) -
         raise SystemExit(f"{work.name}: mutmut exited {code.returncode}; {log}:\n{tail}")
 
 
-def _run(name: str, target: Target, children: int, mutants: list[str], sample: int, fresh: bool) -> float:
+def _run(
+    name: str,
+    target: Target,
+    children: int,
+    mutants: list[str],
+    sample: int,
+    fresh: bool,
+    recheck: bool = False,
+) -> float:
     if not _existing_tests(target):
         raise SystemExit(f"{name}: none of its tests exist ({', '.join(target.tests)})")
     work = _prepare(name, target, fresh)
@@ -189,7 +197,9 @@ def _run(name: str, target: Target, children: int, mutants: list[str], sample: i
                 raise SystemExit(f"{name}: mutmut generated no mutants; see {work / 'mutmut.log'}")
         names = sorted(_all_codes(name))[::sample]
         chosen.write_text(json.dumps({"every": sample, "names": names}), encoding="utf-8")
-        mutants = [n for n in names if _all_codes(name).get(n) is None]  # with --resume: the rest
+        codes = _all_codes(name)
+        again = SURVIVED | NO_TESTS if recheck else set()
+        mutants = [n for n in names if codes.get(n) is None or codes.get(n) in again]  # --resume: the rest
         if mutants:
             _mutmut(work, children, mutants)
     else:
@@ -289,6 +299,9 @@ def main(argv: list[str] | None = None) -> int:
         "--sample", type=int, default=1, help="every Nth mutant by name only (a fixed sample)"
     )
     parser.add_argument("--resume", action="store_true", help="keep the scratch copy and mutmut's cache")
+    parser.add_argument(
+        "--recheck", action="store_true", help="with --resume --sample: the survivors again (new tests)"
+    )
     parser.add_argument("--report", action="store_true", help="print the table of the last runs only")
     parser.add_argument("--survivors", action="store_true", help="print each survivor's diff")
     args = parser.parse_args(argv)
@@ -308,7 +321,13 @@ def main(argv: list[str] | None = None) -> int:
         for name in names:
             print(f"{name}: mutating {', '.join(TARGETS[name].sources)} ...", flush=True)
             elapsed = _run(
-                name, TARGETS[name], args.children, args.mutants, args.sample, fresh=not args.resume
+                name,
+                TARGETS[name],
+                args.children,
+                args.mutants,
+                args.sample,
+                fresh=not args.resume,
+                recheck=args.recheck,
             )
             print(f"{name}: done in {elapsed:.0f} s", flush=True)
     report(names)
