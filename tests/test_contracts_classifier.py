@@ -9,8 +9,9 @@ from typing import Any
 
 from contracts.classify.classifier import Classifier, dedupe
 from contracts.classify.observation import Observation
+from contracts.classify.request import isolator
 from contracts.findings import Evidence, Finding
-from contracts.probes.base import ABSENT, Explanation, Pins, Slot, Verdict
+from contracts.probes.base import ABSENT, Exchange, Explanation, Pins, ProbeContext, Slot, Verdict, slots
 from oascore import Operation, Spec, parse_spec
 
 EVIDENCE = Evidence(curl="curl http://x", seed=1)
@@ -436,3 +437,49 @@ def test_dedupe_keeps_the_first_per_operation_kind_and_location() -> None:
     b = Finding(LABEL, "server-error", "response.status", "not 5xx", "502", "breaking")
     c = Finding("GET /open", "server-error", "response.status", "not 5xx", "502", "breaking")
     assert dedupe([a, b, c, a]) == [a, c]
+
+
+class _Server:
+    """A stand-in for the server under test (contracts.probes.base.Target): refuses a body whose
+    `name` is "bad", or everything; counts the requests."""
+
+    base_url = "http://127.0.0.1:9"
+
+    def __init__(self, refuse_all: bool = False) -> None:
+        self.refuse_all = refuse_all
+        self.sent: list[Any] = []
+
+    def send(self, request: Any) -> Exchange:
+        self.sent.append(request)
+        bad = self.refuse_all or (isinstance(request.body, dict) and request.body.get("name") == "bad")
+        return Exchange(
+            request=request, status=422 if bad else 200, body=None, curl=f"curl #{len(self.sent)}"
+        )
+
+
+def test_the_isolator_sends_the_baseline_with_one_slot_changed_once_per_value() -> None:
+    spec = _spec()
+    op = next(o for o in spec.operations if o.label == LABEL)
+    name = next(s for s in slots(spec, op, Pins()) if s.label == "request.body.name")
+    server = _Server()
+    isolate = isolator(ProbeContext(spec, server, Pins(), seed=7))  # type: ignore[arg-type]
+    answer = isolate(op, name, "bad")
+    assert answer is not None
+    verdict, evidence = answer
+    assert verdict is Verdict.REFUSED
+    assert (evidence.curl, evidence.seed, evidence.status) == ("curl #2", 7, 422)
+    assert evidence.note == "isolated from a schemathesis case"
+    assert server.sent[-1].body["name"] == "bad"
+    assert isolate(op, name, "bad") == answer and len(server.sent) == 2  # asked once
+    accepted = isolate(op, name, "good")
+    assert accepted is not None and accepted[0] is Verdict.ACCEPTED and len(server.sent) == 3
+    assert isolate(op, name, {"b": 1, "a": 2}) is not None and isolate(op, name, {"a": 2, "b": 1}) is not None
+    assert len(server.sent) == 4  # one JSON value, whatever its key order
+
+
+def test_the_isolator_without_an_accepted_baseline_answers_nothing() -> None:
+    spec = _spec()
+    op = next(o for o in spec.operations if o.label == LABEL)
+    name = next(s for s in slots(spec, op, Pins()) if s.label == "request.body.name")
+    server = _Server(refuse_all=True)
+    assert isolator(ProbeContext(spec, server, Pins(), seed=1))(op, name, "x") is None  # type: ignore[arg-type]
