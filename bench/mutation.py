@@ -110,6 +110,10 @@ EQUIVALENT: dict[str, str] = {
     _R + "x__common_prefix__mutmut_2": "starting at 1: every template and request path starts with '/'",
     _R + "xǁRouterǁowner_by_prefix__mutmut_6": "split('{') without maxsplit: element [0] is the same",
     _R + "xǁRouterǁowner_by_prefix__mutmut_9": "maxsplit 2 instead of 1: element [0] is the same",
+    _R + "xǁRouterǁmatch__mutmut_1": "default query string 'XXXX': only a condition on a key 'XXXX' sees it",
+    "oascore.validation.x__by_discriminator__mutmut_52": (
+        "a mapping to a non-string disables the rewrite whichever key holds the None"
+    ),
     _S + "x__check_for__mutmut_5": "a scheme without a type is unknown whatever the default ('' or None)",
     _S + "x__check_for__mutmut_7": "a scheme without a type is unknown whatever the default ('' or omitted)",
     _S + "x__check_for__mutmut_10": "a scheme without a type is unknown whatever the default ('' or 'XXXX')",

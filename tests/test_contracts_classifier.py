@@ -483,3 +483,9 @@ def test_the_isolator_without_an_accepted_baseline_answers_nothing() -> None:
     name = next(s for s in slots(spec, op, Pins()) if s.label == "request.body.name")
     server = _Server(refuse_all=True)
     assert isolator(ProbeContext(spec, server, Pins(), seed=1))(op, name, "x") is None  # type: ignore[arg-type]
+
+
+def test_an_unsupported_method_answer_without_the_method_named() -> None:
+    assert _one(_failure("UnsupportedMethodResponse"), status=200) == [
+        (LABEL, "status-undocumented", "response.status", "405 for ?", "200", "warning")
+    ]

@@ -329,3 +329,54 @@ def test_decoded_bodies_without_a_schema_or_malformed() -> None:
         [Violation(("body",), "Not well-formed XML", "xml_invalid")],
     )
     assert validator.decoded_body("application/xml", b"<r><n>3</n></r>", "application/xml") == ({"n": 3}, [])
+
+
+STRICT_PETS = {
+    "Cat": {"type": "object", "required": ["claws"], "properties": {"claws": {"type": "integer"}}},
+    "Dog": {"type": "object", "required": ["bark"], "properties": {"bark": {"type": "boolean"}}},
+}
+STRICT_PET = {
+    "oneOf": [{"$ref": "#/components/schemas/Cat"}, {"$ref": "#/components/schemas/Dog"}],
+    "discriminator": {"propertyName": "kind"},
+}
+
+
+def test_only_the_branch_the_discriminator_names_applies() -> None:
+    assert _body(STRICT_PET, {"kind": "Cat", "claws": 1}, STRICT_PETS) == []
+    assert _body(STRICT_PET, {"kind": "Dog", "bark": True}, STRICT_PETS) == []
+    assert _body(STRICT_PET, {"kind": "Dog", "claws": 1}, STRICT_PETS) == [
+        (("body", "bark"), "Field required", "missing")
+    ]
+
+
+def test_a_discriminator_keeps_the_schemas_own_all_of_and_works_inside_lists() -> None:
+    with_all_of = {**STRICT_PET, "allOf": [{"required": ["id"]}]}
+    assert _body(with_all_of, {"kind": "Cat", "claws": 1}, STRICT_PETS) == [
+        (("body", "id"), "Field required", "missing")
+    ]
+    assert _body(with_all_of, {"kind": "Cat", "claws": 1, "id": 1}, STRICT_PETS) == []
+    inside_all_of = {"allOf": [STRICT_PET, {"type": "object"}]}
+    assert _body(inside_all_of, {"kind": "Cat", "claws": 1}, STRICT_PETS) == []
+
+
+def test_a_discriminator_without_one_of_or_any_of_and_a_plain_one_of_beside_it() -> None:
+    # the allOf-inheritance pattern: the parent names the discriminator, no oneOf to choose in
+    parent = {
+        "type": "object",
+        "discriminator": {"propertyName": "kind"},
+        "properties": {
+            "kind": {"type": "string"},
+            "size": {"oneOf": [{"type": "integer"}, {"type": "string"}]},
+        },
+    }
+    assert _body(parent, {"kind": "x", "size": 3}) == []
+    assert _body(parent, {"kind": 1})[0][:2] == (("body", "kind"), "Input should be a valid string")
+
+
+def test_a_missing_required_property_the_schema_does_not_declare_is_still_required() -> None:
+    schema = {
+        "type": "object",
+        "required": ["ghost"],
+        "properties": {"seen": {"type": "string", "readOnly": True}},
+    }
+    assert _body(schema, {}) == [(("body", "ghost"), "Field required", "missing")]
