@@ -117,6 +117,12 @@ EQUIVALENT: dict[str, str] = {
     _S + "x__check_for__mutmut_5": "a scheme without a type is unknown whatever the default ('' or None)",
     _S + "x__check_for__mutmut_7": "a scheme without a type is unknown whatever the default ('' or omitted)",
     _S + "x__check_for__mutmut_10": "a scheme without a type is unknown whatever the default ('' or 'XXXX')",
+    _S + "x__verify__mutmut_29": "no Authorization header: None instead of '', both refused as missing",
+    _S + "x__verify__mutmut_83": "split(':') without maxsplit: the user name [0] is the same",
+    _S + "x__verify__mutmut_86": "maxsplit 2 instead of 1: the user name [0] is the same",
+    _S + "xǁSecurityǁauthenticate__mutmut_48": (
+        "no tokens means a requirement without checks: the operation is open and returned earlier"
+    ),
     **{
         _S + f"x__check_for__mutmut_{n}": "an http scheme without `scheme` is bearer whatever the default"
         for n in (18, 20, 23)
