@@ -166,6 +166,9 @@ def _prepare(name: str, target: Target, fresh: bool) -> Path:
             f"pytest_add_cli_args_test_selection = {json.dumps(tests)}",
             'pytest_add_cli_args = ["-p", "no:xdist", "-p", "no:randomly", "--timeout=120"]',
             f"also_copy = {json.dumps(['spec'])}",
+            # mutmut's wall-clock limit is (the tests' time + 1 s) x this: 15 (its default) timed out
+            # sound mutants on two cores shared at load 25; a real endless loop still ends in minutes
+            "timeout_multiplier = 60.0",
             "",
         ]
     )
@@ -208,7 +211,7 @@ def _run(
         names = sorted(_all_codes(name))[::sample]
         chosen.write_text(json.dumps({"every": sample, "names": names}), encoding="utf-8")
         codes = _all_codes(name)
-        again = SURVIVED | NO_TESTS if recheck else set()
+        again = SURVIVED | NO_TESTS | TIMEOUT if recheck else set()
         mutants = [n for n in names if codes.get(n) is None or codes.get(n) in again]  # --resume: the rest
         if mutants:
             _mutmut(work, children, mutants)
@@ -310,7 +313,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--resume", action="store_true", help="keep the scratch copy and mutmut's cache")
     parser.add_argument(
-        "--recheck", action="store_true", help="with --resume --sample: the survivors again (new tests)"
+        "--recheck",
+        action="store_true",
+        help="with --resume --sample: survivors and timeouts again (new tests, a new timeout)",
     )
     parser.add_argument("--report", action="store_true", help="print the table of the last runs only")
     parser.add_argument("--survivors", action="store_true", help="print each survivor's diff")
