@@ -123,6 +123,9 @@ EQUIVALENT: dict[str, str] = {
     _S + "xǁSecurityǁauthenticate__mutmut_48": (
         "no tokens means a requirement without checks: the operation is open and returned earlier"
     ),
+    _S + "xǁSecurityǁauthenticate__mutmut_72": (
+        "no fields means no requirement was tried: the operation is open and returned earlier"
+    ),
     **{
         _S + f"x__check_for__mutmut_{n}": "an http scheme without `scheme` is bearer whatever the default"
         for n in (18, 20, 23)
