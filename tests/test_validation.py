@@ -380,3 +380,11 @@ def test_a_missing_required_property_the_schema_does_not_declare_is_still_requir
         "properties": {"seen": {"type": "string", "readOnly": True}},
     }
     assert _body(schema, {}) == [(("body", "ghost"), "Field required", "missing")]
+
+
+def test_a_decoded_body_of_a_media_type_the_operation_does_not_declare_is_its_text() -> None:
+    spec = _spec(requestBody={"content": {FORM: {"schema": {"type": "object"}}}})
+    validator = RequestValidator(spec, spec.operations[0])
+    assert validator.decoded_body("text/csv", "é,1".encode(), "text/csv") == ("é,1", [])
+    bodiless = _spec()
+    assert RequestValidator(bodiless, bodiless.operations[0]).decoded_body(FORM, b"a=1", FORM) == ("a=1", [])
