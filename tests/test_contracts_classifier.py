@@ -488,5 +488,5 @@ def test_the_isolator_without_an_accepted_baseline_answers_nothing() -> None:
 
 def test_an_unsupported_method_answer_without_the_method_named() -> None:
     assert _one(_failure("UnsupportedMethodResponse"), status=200) == [
-        (LABEL, "status-undocumented", "response.status", "405 for ?", "200", "warning")
+        (LABEL, "method-not-allowed", "response.status", "405 for ?", "200", "warning")
     ]
