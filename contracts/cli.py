@@ -227,6 +227,7 @@ def _run(args: argparse.Namespace) -> int:
         operations=result.operations,
         requests=result.requests,
         untested=len(result.untested),
+        unexercised=result.unexercised,
         phases=result.phases,
         stopped=result.stopped,
     )
@@ -257,17 +258,24 @@ def _merge(args: argparse.Namespace) -> int:
 
 
 def _verdict(report: RunReport, args: argparse.Namespace, footer: str) -> int:
-    """Write the requested reports, print the table: exit 1 on any finding or untested operation."""
+    """Write the requested reports, print the table: exit 1 on any finding, untested operation or
+    operation a probe could not exercise."""
     if args.json:
         write_report(args.json, report)
     if args.junit:
-        write_junit(args.junit, report.findings, operations=report.operations, families=FAMILIES)
+        write_junit(
+            args.junit,
+            report.findings,
+            operations=report.operations,
+            families=FAMILIES,
+            coverage=report.coverage,
+        )
     if getattr(args, "html", None):
         write_html(args.html, report, f"contracts run {getattr(args, 'spec', '')} {getattr(args, 'url', '')}")
     limit = getattr(args, "max_findings", None)
     print(render_console(report.findings, report.summary, report.coverage, limit))
     print(footer)
-    untested = bool(report.summary.untested) and not args.allow_untested
+    untested = bool(report.summary.untested or report.summary.unexercised) and not args.allow_untested
     return EXIT_DRIFT if report.findings or untested or report.summary.stopped else EXIT_CLEAN
 
 

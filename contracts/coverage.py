@@ -1,16 +1,17 @@
 """Coverage as part of the verdict: per operation, the statuses reached against those documented.
 
 A run that never reached an operation's documented success checked nothing of that success's
-response; :func:`operation_coverage` says so, with the flag that would most likely reach it
-(``--param header.X-Namespace=…`` for a 404 behind an unpinned required parameter, ``--header``
-for a 401).
+response, and a probe that found no accepted baseline request for an operation tried nothing there
+(``unexercised``: probe -> reason). :func:`operation_coverage` says so, with the flag that would
+most likely reach the success (``--param header.X-Namespace=…`` for a 404 behind an unpinned
+required parameter, ``--header`` for a 401).
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from oascore import Operation, Spec
@@ -26,6 +27,7 @@ class OperationCoverage:
     documented: tuple[str, ...]  # response keys as written: "200", "4XX", "default"
     reached: dict[int, int]  # status -> how many answers
     hint: str = ""  # the flag that would reach the documented success, when it was not reached
+    unexercised: dict[str, str] = field(default_factory=dict)  # probe -> why it could not run here
 
     @property
     def success_reached(self) -> bool:
@@ -45,8 +47,13 @@ class OperationCoverage:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> OperationCoverage:
         reached = {int(k): int(v) for k, v in dict(data.get("reached") or {}).items()}
+        unexercised = {str(k): str(v) for k, v in dict(data.get("unexercised") or {}).items()}
         return cls(
-            str(data["operation"]), tuple(data.get("documented") or ()), reached, str(data.get("hint", ""))
+            str(data["operation"]),
+            tuple(data.get("documented") or ()),
+            reached,
+            str(data.get("hint", "")),
+            unexercised,
         )
 
     def reached_text(self) -> str:
@@ -77,13 +84,17 @@ class Tally:
 
 
 def operation_coverage(
-    spec: Spec, op: Operation, reached: Mapping[int, int], pinned: Iterable[tuple[str, str]]
+    spec: Spec,
+    op: Operation,
+    reached: Mapping[int, int],
+    pinned: Iterable[tuple[str, str]],
+    unexercised: Mapping[str, str] | None = None,
 ) -> OperationCoverage:
     documented = tuple(op.responses)
-    found = OperationCoverage(op.label, documented, dict(reached))
+    found = OperationCoverage(op.label, documented, dict(reached), unexercised=dict(unexercised or {}))
     if found.success_reached:
         return found
-    return OperationCoverage(op.label, documented, dict(reached), _hint(spec, op, reached, set(pinned)))
+    return replace(found, hint=_hint(spec, op, reached, set(pinned)))
 
 
 def _hint(spec: Spec, op: Operation, reached: Mapping[int, int], pinned: set[tuple[str, str]]) -> str:

@@ -72,6 +72,11 @@ class RunResult:
         """Operations whose documented success was never reached: nothing checked their success."""
         return [c for c in self.coverage if c.untested]
 
+    @property
+    def unexercised(self) -> int:
+        """(operation, probe) pairs a probe could not exercise (no accepted baseline request)."""
+        return sum(len(c.unexercised) for c in self.coverage)
+
 
 def run(
     spec_path: str | Path,
@@ -127,7 +132,9 @@ def run(
     result = fold(dedupe(sorted(findings, key=_rank)), len(spec.operations))
     requests = outcome.sent + target.requests
     coverage = tuple(
-        operation_coverage(spec, op, ctx.tally.statuses.get(op.label, {}), pins.params)
+        operation_coverage(
+            spec, op, ctx.tally.statuses.get(op.label, {}), pins.params, ctx.unexercised.get(op.label, {})
+        )
         for op in spec.operations
     )
     probed = options.probes and target.requests and any(ctx.enabled(family) for family, _ in PROBES)
@@ -243,8 +250,13 @@ def run_probes(ctx: ProbeContext, say: Progress, ticker: Ticker | None = None) -
     for op in ctx.spec.operations:
         ticker.at("probes", op.label)
         for family, probe in chosen:
+            ctx.unmet = None
             found = [_as_probe(f) for f in probe(ctx, op)]
-            say(f"probe {family:<10} {op.label}: {len(found)} finding(s)")
+            if ctx.unmet == op.label:
+                ctx.not_exercised(op, family)
+                say(f"probe {family:<10} {op.label}: not exercised ({ctx.unexercised[op.label][family]})")
+            else:
+                say(f"probe {family:<10} {op.label}: {len(found)} finding(s)")
             findings += found
             ticker.count(requests=ctx.target.requests, findings=len(findings))
         ticker.finished()

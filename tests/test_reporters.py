@@ -67,6 +67,7 @@ def test_json_shape(tmp_path: Path) -> None:
         "findings": 4,
         "by_kind": {"field-renamed": 1, "field-undocumented": 1, "bound-tighter": 1, "enum-narrowed": 1},
         "untested": 0,
+        "unexercised": 0,
         "phases": [],
         "stopped": "",
     }

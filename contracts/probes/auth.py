@@ -23,6 +23,7 @@ from contracts.probes.base import (
     baseline_candidates,
     location_label,
 )
+from contracts.probes.samples import NoValue
 from oascore import Operation
 
 WRONG_BASIC = "Basic cHJvYmU6cHJvYmU="  # probe:probe
@@ -68,7 +69,11 @@ def probe_auth(ctx: ProbeContext, op: Operation) -> list[Finding]:
     if not needed:
         return []
     base = ctx.baseline(op)
-    request = base.request if base is not None else next(iter(baseline_candidates(ctx.spec, op, ctx.pins)))
+    try:
+        request = base.request if base is not None else next(baseline_candidates(ctx.values, op, ctx.pins))
+    except NoValue:
+        ctx.unmet = op.label  # not even a request to strip the credentials from
+        return []
     stripped = _strip(request, needed)
     attempts = [
         ("without credentials", stripped),

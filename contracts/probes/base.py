@@ -1,10 +1,12 @@
 """What every probe shares: spec-built baseline requests, a counting HTTP target, verdicts.
 
 A probe starts from a *baseline*: a request built from the spec (examples, defaults, minimal valid
-values) plus the user's pinned headers and parameters, which the server accepts. It then changes one
-*slot* (a top-level body property, a query or a header parameter) and reads the verdict: 2xx is
-accepted, a 4xx that speaks about the request (not 401/403/404/409/429) is refused, anything else
-says nothing about the value.
+values drawn by the shared generator, :mod:`contracts.probes.samples`) plus the user's pinned
+headers and parameters, which the server accepts. It then changes one *slot* (a top-level body
+property, a query or a header parameter) and reads the verdict: 2xx is accepted, a 4xx that speaks
+about the request (not 401/403/404/409/429) is refused, anything else says nothing about the value.
+An operation with no accepted baseline is not exercised by the probes that need one; the context
+keeps the reason (:meth:`ProbeContext.needs_baseline`), and the run reports it per probe.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from contracts.coverage import Tally
 from contracts.crash import Crash, answers, gone
 from contracts.curl import CREDENTIAL_HEADERS, curl_line
 from contracts.findings import Evidence, Finding
-from contracts.probes.samples import sample, unwrap
+from contracts.probes.samples import VARIANTS, NoValue, Samples, unwrap
 from oascore import Operation, Spec
 
 T = TypeVar("T")
@@ -143,8 +145,12 @@ def _find_key(container: Mapping[str, Any], name: str, location: str) -> str | N
 
 
 def _as_text(value: Any) -> str:
+    """A parameter value as text: scalars plainly, arrays comma-separated (the ``simple`` style of
+    paths and headers), objects as JSON."""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, list):
+        return ",".join(_as_text(v) for v in value)
     return value if isinstance(value, str) else json.dumps(value)
 
 
@@ -181,7 +187,9 @@ class Target:
             content = json.dumps(request.body).encode()
             if not any(k.lower() == "content-type" for k in headers):
                 headers["Content-Type"] = "application/json"
-        params = {k: _as_text(v) for k, v in request.query.items()}
+        query = request.query.items()
+        # a list is form-exploded (``?a=1&a=2``), OpenAPI's default for query arrays
+        params = {k: [_as_text(i) for i in v] if isinstance(v, list) else _as_text(v) for k, v in query}
         built = self._client.build_request(
             request.method, request.path, params=params, headers=headers, content=content
         )
@@ -236,7 +244,11 @@ class ProbeContext:
     tally: Tally = field(default_factory=Tally)  # statuses answered, per operation
     crashes: list[Crash] = field(default_factory=list)
     checks: frozenset[str] | None = None  # the probe families to run (--checks); None: every one
+    unexercised: dict[str, dict[str, str]] = field(default_factory=dict)  # label -> probe -> reason
+    samples: Samples | None = None  # made from ``spec`` and ``seed`` on first use
+    unmet: str | None = None  # the label of the last operation a probe needed a baseline for in vain
     _baselines: dict[str, Exchange | None] = field(default_factory=dict)
+    _problems: dict[str, str] = field(default_factory=dict)  # label -> why it has no baseline
 
     def send(self, op: Operation, request: ProbeRequest) -> Exchange:
         """The answer to ``request``; no answer is a crash (status 0), or the end if the server died."""
@@ -262,16 +274,51 @@ class ProbeContext:
     def explain(self, finding: Finding, explains: Callable[[Any], bool]) -> None:
         self.explanations.append(Explanation(finding.operation, finding.location, finding.kind, explains))
 
+    @property
+    def values(self) -> Samples:
+        if self.samples is None:
+            self.samples = Samples(self.spec, self.seed)
+        return self.samples
+
     def baseline(self, op: Operation) -> Exchange | None:
         """The accepted baseline exchange for ``op``, or ``None`` when no candidate is accepted."""
         if op.label not in self._baselines:
             self._baselines[op.label] = None
-            for request in baseline_candidates(self.spec, op, self.pins):
-                exchange = self.send(op, request)
-                if exchange.verdict is Verdict.ACCEPTED:
-                    self._baselines[op.label] = exchange
-                    break
+            answered: list[int] = []
+            try:
+                for request in baseline_candidates(self.values, op, self.pins):
+                    exchange = self.send(op, request)
+                    if exchange.verdict is Verdict.ACCEPTED:
+                        self._baselines[op.label] = exchange
+                        break
+                    answered.append(exchange.status)
+            except NoValue as exc:
+                self._problems[op.label] = str(exc)
+            else:
+                if self._baselines[op.label] is None:
+                    self._problems[op.label] = _refused(answered)
         return self._baselines[op.label]
+
+    def needs_baseline(self, op: Operation) -> Exchange | None:
+        """:meth:`baseline`, for a probe that has something to try on ``op``: when there is none,
+        the operation is marked :attr:`unmet` (the run records it as not exercised by that probe)."""
+        base = self.baseline(op)
+        if base is None:
+            self.unmet = op.label
+        return base
+
+    def not_exercised(self, op: Operation, probe: str) -> None:
+        """Record that ``probe`` could not exercise ``op``, with the reason its baseline failed."""
+        reason = self._problems.get(op.label, "no accepted baseline request")
+        self.unexercised.setdefault(op.label, {})[probe] = reason
+
+
+def _refused(statuses: list[int]) -> str:
+    if not statuses:
+        return "no baseline request could be built"
+    answers = ", ".join(str(s) if s else "no answer" for s in statuses)
+    missing = " (a resource that does not exist? pin its id with --param)" if 404 in statuses else ""
+    return f"no baseline request was accepted: answered {answers}{missing}"
 
 
 # --- requests ------------------------------------------------------------------------------------
@@ -310,27 +357,45 @@ def probe_slots(
 ) -> list[Finding]:
     """``probe`` each slot whose schema ``read`` finds something in (not None, not empty), from the
     baseline; nothing when the operation has no accepted baseline."""
-    base = ctx.baseline(op)
+    wanted = [(slot, found) for slot in slots(ctx.spec, op, ctx.pins) if (found := read(slot.schema))]
+    base = ctx.needs_baseline(op) if wanted else None
     if base is None:
         return []
     findings: list[Finding] = []
-    for slot in slots(ctx.spec, op, ctx.pins):
-        found = read(slot.schema)
-        if found:
-            findings += probe(ctx, op, base, slot, found)
+    for slot, found in wanted:
+        findings += probe(ctx, op, base, slot, found)
     return findings
 
 
-def baseline_candidates(spec: Spec, op: Operation, pins: Pins) -> Iterator[ProbeRequest]:
-    """Requests the server should accept: from the spec's body examples first, then minimal values."""
+def baseline_candidates(samples: Samples, op: Operation, pins: Pins) -> Iterator[ProbeRequest]:
+    """Requests the server should accept: the spec's body examples first, then drawn values (the
+    smallest, then a fuller one). Raises :class:`NoValue` when a required value cannot be made."""
+    seen: list[ProbeRequest] = []
+    for variant in range(VARIANTS):
+        try:
+            made = list(_candidates(samples, op, pins, variant))
+        except NoValue:
+            if variant == 0:
+                raise
+            return
+        for request in made:
+            if request not in seen:
+                seen.append(request)
+                yield request
+
+
+def _candidates(samples: Samples, op: Operation, pins: Pins, variant: int) -> Iterator[ProbeRequest]:
     path = op.path
     query: dict[str, Any] = {}
     headers: dict[str, str] = dict(pins.headers)
     for param in op.parameters:
         pinned = pins.param(param.location, param.name)
-        value = pinned if pinned is not None else (sample(spec, param.schema) if param.required else None)
-        if value is None:
+        if pinned is None and not param.required:
             continue
+        where = location_label(param.location, param.name)
+        value = pinned
+        if value is None:
+            value = samples.value(param.schema, param.name, where=where, variant=variant)
         if param.location == "path":
             path = path.replace("{" + param.name + "}", str(_as_text(value)))
         elif param.location == "query":
@@ -341,9 +406,13 @@ def baseline_candidates(spec: Spec, op: Operation, pins: Pins) -> Iterator[Probe
     if media is None:
         yield ProbeRequest(op.method, path, query, headers)
         return
-    bodies: list[Any] = [ex for ex in media[1].examples.values() if isinstance(ex, dict)]
+    bodies: list[Any] = [] if variant else [ex for ex in media[1].examples.values() if isinstance(ex, dict)]
     if media[1].schema is not None:
-        bodies.append(sample(spec, media[1].schema))
+        try:
+            bodies.append(samples.value(media[1].schema, where="request.body", variant=variant))
+        except NoValue:
+            if not bodies:
+                raise
     for body in bodies or [{}]:
         if isinstance(body, dict):
             body = {**body, **{name: value for (loc, name), value in pins.params.items() if loc == "body"}}

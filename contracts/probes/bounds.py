@@ -7,6 +7,7 @@ or "no max" when nothing up to 2**31 is refused).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -24,10 +25,20 @@ class Bounds:
     low: float | None
     high: float | None
     integer: bool
+    multiple: float | None = None  # multipleOf: every value the probe sends is one
 
     @property
     def step(self) -> float:
+        if self.multiple is not None:
+            return self.multiple
         return 1 if self.integer else max(abs(self.high or self.low or 1) / 100, 0.01)
+
+    def snap(self, value: float) -> float:
+        """``value`` as the nearest multiple (when the schema asks for ``multipleOf``)."""
+        if self.multiple is None:
+            return value
+        snapped = round(value / self.multiple) * self.multiple
+        return float(round(snapped)) if self.integer else snapped
 
 
 def spec_bounds(schema: dict[str, Any]) -> Bounds | None:
@@ -47,6 +58,12 @@ def spec_bounds(schema: dict[str, Any]) -> Bounds | None:
         high = schema["exclusiveMaximum"] - (1 if integer else 0)
     if low is None and high is None:
         return None
+    multiple = schema.get("multipleOf")
+    if isinstance(multiple, int | float) and not isinstance(multiple, bool) and multiple > 0:
+        # the documented bounds a value can reach: a multiple of 7 with "minimum 1" starts at 7
+        low = None if low is None else math.ceil(low / multiple) * multiple
+        high = None if high is None else math.floor(high / multiple) * multiple
+        return Bounds(low, high, integer, multiple)
     return Bounds(low, high, integer)
 
 
@@ -99,7 +116,7 @@ def _anchor(
     candidates: list[Any] = (
         [current] if isinstance(current, int | float) and not isinstance(current, bool) else []
     )
-    candidates += [slot.schema.get("default"), bounds.low, bounds.high]
+    candidates += [slot.schema.get("default"), bounds.low, bounds.high]  # on a multiple: see spec_bounds
     for value in candidates:
         if (
             isinstance(value, int | float)
@@ -135,9 +152,9 @@ def _side(
     side.evidence = over
     good, probe = beyond, beyond
     while True:
-        probe = documented + sign * max(abs(probe - documented) * 4, bounds.step * 4)
+        probe = bounds.snap(documented + sign * max(abs(probe - documented) * 4, bounds.step * 4))
         if abs(probe) >= FAR:
-            side.unbounded = send(sign * FAR).verdict is Verdict.ACCEPTED
+            side.unbounded = send(bounds.snap(sign * FAR)).verdict is Verdict.ACCEPTED
             probe = sign * FAR
             if side.unbounded:
                 return side
@@ -152,9 +169,9 @@ def _side(
 def _bisect(good: float, bad: float, holds: Callable[[float], bool], bounds: Bounds) -> float:
     """The value nearest ``bad`` (from ``good``'s side) for which ``holds`` is still true."""
     for _ in range(_BISECT_STEPS):
-        if abs(bad - good) <= (1 if bounds.integer else bounds.step / 100):
+        if abs(bad - good) <= (bounds.multiple or (1 if bounds.integer else bounds.step / 100)):
             break
-        middle = (good + bad) / 2
+        middle = bounds.snap((good + bad) / 2)
         middle = float(int(middle)) if bounds.integer else middle
         if middle in (good, bad):
             break

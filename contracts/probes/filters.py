@@ -38,17 +38,21 @@ def _dig(item: Any, path: tuple[str, ...]) -> Any:
 
 
 def probe_filters(ctx: ProbeContext, op: Operation) -> list[Finding]:
-    base = ctx.baseline(op)
     shape = listing(ctx, op)
-    if base is None or shape is None:
+    if shape is None:
+        return []
+    fields = item_fields(ctx, shape.item_schema)
+    filtering = [
+        (slot, fields[slot.name])
+        for slot in slots(ctx.spec, op, ctx.pins)
+        if slot.name in fields and slot.name.lower() not in _STEERING and slot.location != "header"
+    ]
+    base = ctx.needs_baseline(op) if filtering else None
+    if base is None:
         return []
     items = items_of(base, shape) or []
-    fields = item_fields(ctx, shape.item_schema)
     findings: list[Finding] = []
-    for slot in slots(ctx.spec, op, ctx.pins):
-        path = fields.get(slot.name)
-        if path is None or slot.name.lower() in _STEERING or slot.location == "header":
-            continue
+    for slot, path in filtering:
         for value in _values(slot, items, path, _field_values(ctx, shape.item_schema, path)):
             answer = ctx.send(op, base.request.with_slot(slot, value))
             listed = items_of(answer, shape)

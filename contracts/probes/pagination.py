@@ -93,9 +93,11 @@ def _containers(body: Any) -> Iterator[tuple[str, dict[str, Any]]]:
 
 
 def probe_pagination(ctx: ProbeContext, op: Operation) -> list[Finding]:
-    base = ctx.baseline(op)
     shape = listing(ctx, op)
-    if base is None or shape is None or shape.size is None:
+    if shape is None or shape.size is None:
+        return []
+    base = ctx.needs_baseline(op)
+    if base is None:
         return []
     first = ctx.send(op, _page(base.request, shape, 0))
     items = items_of(first, shape)

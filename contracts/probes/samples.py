@@ -1,7 +1,10 @@
-"""Schemas as probes read them: unwrapped (refs resolved, the nullable wrapper removed) and sampled.
+"""Schemas as probes read them (unwrapped: refs resolved, the nullable wrapper removed) and the
+values a baseline request is made of.
 
-:func:`sample` gives the small valid value a baseline request starts from: a schema's default,
-example or first enum value, else its minimum.
+:class:`Samples` draws those values from the mock's own generator (:mod:`oascore.fakes`), so both
+tools make values the same way: seeded, and valid against ``pattern``, ``multipleOf``, formats,
+bounds, enums, ``const`` and compositions alike. A baseline asks for the schema's own example or
+default first, then the smallest value (required properties only), then a fuller one.
 """
 
 from __future__ import annotations
@@ -10,6 +13,37 @@ from collections.abc import Mapping
 from typing import Any
 
 from oascore import Spec
+from oascore.fakes import FakeData, FakeDataError
+
+VARIANTS = 2
+"""How many different values :meth:`Samples.value` offers for one schema (see ``variant``)."""
+
+
+class NoValue(Exception):
+    """No value satisfies a schema the baseline needs; ``str()`` says which and why."""
+
+
+class Samples:
+    """Values for one spec's request slots, seeded by the run's seed."""
+
+    def __init__(self, spec: Spec, seed: int) -> None:
+        self.fakes = FakeData(spec)
+        self.seed = seed
+
+    def value(self, schema: Any, name: str | None = None, *, where: str = "", variant: int = 0) -> Any:
+        """A value valid against ``schema`` for the field ``name`` (its name picks realistic text).
+
+        ``variant`` 0 is the schema's example or default, else the smallest valid value; 1 is a
+        fuller value (optional properties too). Raises :class:`NoValue` naming ``where``.
+        """
+        if not isinstance(schema, Mapping):
+            schema = {} if schema is True or schema is None else {"not": {}}
+        try:
+            if variant == 0:
+                return self.fakes.generate(schema, self.seed, name=name, prefer_examples=True, minimal=True)
+            return self.fakes.generate(schema, self.seed + variant, name=name)
+        except FakeDataError as exc:
+            raise NoValue(f"no value satisfies {where or name or 'the schema'}: {exc.reason}") from None
 
 
 def unwrap(spec: Spec, schema: Any) -> dict[str, Any]:
@@ -35,74 +69,3 @@ def unwrap(spec: Spec, schema: Any) -> dict[str, Any]:
 
 def enum_values(schema: Mapping[str, Any]) -> list[Any]:
     return [v for v in schema.get("enum") or [] if v is not None]
-
-
-def sample(spec: Spec, schema: Any, depth: int = 0) -> Any:
-    """A small value valid against ``schema``: its default, example, first enum value, or a minimum."""
-    node = unwrap(spec, schema)
-    for key in ("const", "default"):
-        if key in node:
-            return node[key]
-    if node.get("examples"):
-        return node["examples"][0]
-    if enum_values(node):
-        return enum_values(node)[0]
-    for key in ("anyOf", "oneOf"):
-        if node.get(key):
-            return sample(spec, node[key][0], depth + 1)
-    kind = node.get("type")
-    kind = kind[0] if isinstance(kind, list) and kind else kind
-    if kind in ("integer", "number"):
-        return _number_sample(node, integer=kind == "integer")
-    if kind == "boolean":
-        return False
-    if kind == "array":
-        count = int(node.get("minItems", 0))
-        return [sample(spec, node.get("items", {}), depth + 1) for _ in range(count)] if depth < 6 else []
-    if kind == "object" or "properties" in node or "allOf" in node:
-        return _object_sample(spec, node, depth)
-    if kind == "string" or kind is None:
-        return _string_sample(node)
-    return None
-
-
-def _number_sample(node: Mapping[str, Any], *, integer: bool) -> int | float:
-    low = node.get("minimum", node.get("exclusiveMinimum"))
-    high = node.get("maximum", node.get("exclusiveMaximum"))
-    value: float = 1
-    if low is not None:
-        value = low + (1 if "exclusiveMinimum" in node and "minimum" not in node else 0)
-    elif high is not None and high < value:
-        value = high - (1 if "exclusiveMaximum" in node and "maximum" not in node else 0)
-    return int(value) if integer else value
-
-
-_FORMATS = {
-    "date-time": "2024-01-01T00:00:00Z",
-    "date": "2024-01-01",
-    "email": "probe@example.com",
-    "uuid": "00000000-0000-4000-8000-000000000000",
-    "uri": "https://example.com/",
-    "url": "https://example.com/",
-}
-
-
-def _string_sample(node: Mapping[str, Any]) -> str:
-    text = _FORMATS.get(str(node.get("format")), "probe")
-    low = int(node.get("minLength", 0))
-    high = node.get("maxLength")
-    text = text.ljust(low, "x")
-    return text[: int(high)] if high is not None else text
-
-
-def _object_sample(spec: Spec, node: Mapping[str, Any], depth: int) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for part in node.get("allOf") or []:
-        value = sample(spec, part, depth + 1)
-        if isinstance(value, dict):
-            out.update(value)
-    properties = node.get("properties") or {}
-    for name in node.get("required") or []:
-        if name in properties and depth < 6:
-            out[name] = sample(spec, properties[name], depth + 1)
-    return out

@@ -18,7 +18,8 @@ def render_console(
     max_findings: int | None = None,
 ) -> str:
     """Findings grouped by operation (the first ``max_findings``, the rest counted), the operations
-    whose success was never reached, the summary (which counts every finding)."""
+    whose success was never reached, those a probe could not exercise, the summary (which counts
+    every finding)."""
     shown = findings if max_findings is None else findings[:max_findings]
     rest = len(findings) - len(shown)
     groups: dict[str, list[Finding]] = {}
@@ -34,6 +35,7 @@ def render_console(
     if rest:
         lines += [f"… and {count(rest, 'more finding')} not shown (--max-findings {max_findings})", ""]
     lines += _untested(coverage)
+    lines += _unexercised(coverage)
     if summary.stopped:
         lines += [f"Run ended early: {summary.stopped}", ""]
     lines.append(_summary_line(findings, summary))
@@ -51,6 +53,19 @@ def _untested(coverage: Sequence[OperationCoverage]) -> list[str]:
     return [*lines, ""]
 
 
+def _unexercised(coverage: Sequence[OperationCoverage]) -> list[str]:
+    """Per probe, the operations it could not exercise and why (no accepted baseline request)."""
+    by_probe: dict[str, list[tuple[str, str]]] = {}
+    for c in coverage:
+        for probe, reason in c.unexercised.items():
+            by_probe.setdefault(probe, []).append((c.operation, reason))
+    lines: list[str] = []
+    for probe, missed in by_probe.items():
+        lines.append(f"Operations not exercised by probe {probe}:")
+        lines += [f"  {operation}: {reason}" for operation, reason in missed]
+    return [*lines, ""] if lines else []
+
+
 def _row(finding: Finding) -> tuple[str, ...]:
     return (finding.kind, finding.location, finding.expected, finding.actual, finding.severity)
 
@@ -64,6 +79,8 @@ def _summary_line(findings: Sequence[Finding], summary: Summary) -> str:
     if summary.phases:
         scope += f"; phases run: {', '.join(summary.phases)}"
     untested = f"; {summary.untested} of {summary.operations} untested" if summary.untested else ""
+    if summary.unexercised:
+        untested += f"; {count(summary.unexercised, 'probe')} could not exercise an operation"
     if not summary.findings:
         return f"No drift found ({scope}){untested}."
     breaking = sum(1 for f in findings if f.severity == "breaking")

@@ -35,9 +35,12 @@ def _summary(data: dict[str, Any]) -> list[str]:
     summary, run = data["summary"], data.get("run") or {}
     findings = data["findings"]
     clean = not findings and not summary.get("untested") and not summary.get("stopped")
+    clean = clean and not summary.get("unexercised")
     verdict = "no drift found" if clean else f"{len(findings)} finding(s)"
     if summary.get("untested"):
         verdict += f", {summary['untested']} operation(s) never reached their documented success"
+    if summary.get("unexercised"):
+        verdict += f", {summary['unexercised']} probe(s) could not exercise an operation"
     if summary.get("stopped"):
         verdict += f"; the run stopped early: {summary['stopped']}"
     out = [
@@ -125,6 +128,19 @@ def _coverage(coverage: list[dict[str, Any]]) -> list[str]:
             f"<td>{reached or '<span class=muted>none</span>'}</td><td>{mark}</td></tr>"
         )
     out.append("</table>")
+    return out + _unexercised(coverage)
+
+
+def _unexercised(coverage: list[dict[str, Any]]) -> list[str]:
+    by_probe: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for op in coverage:
+        for probe, reason in (op.get("unexercised") or {}).items():
+            by_probe[probe].append((op["operation"], reason))
+    out: list[str] = []
+    for probe, missed in by_probe.items():
+        out += [f"<h2>Operations not exercised by probe {escape(probe)}</h2>", "<ul>"]
+        out += [f"<li><code>{escape(label)}</code>: {escape(reason)}</li>" for label, reason in missed]
+        out.append("</ul>")
     return out
 
 

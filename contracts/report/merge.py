@@ -72,6 +72,7 @@ def read_report(path: str | os.PathLike[str]) -> RunReport:
                 operations=int(summary["operations"]),
                 requests=int(summary["requests"]),
                 untested=int(summary.get("untested", 0)),
+                unexercised=int(summary.get("unexercised", 0)),
                 phases=[str(p) for p in summary.get("phases") or ()],
                 stopped=str(summary.get("stopped") or ""),
             ),
@@ -118,6 +119,7 @@ def merge(reports: Sequence[RunReport]) -> RunReport:
         operations=sum(r.summary.operations for r in reports),
         requests=sum(r.summary.requests for r in reports),
         untested=sum(1 for c in coverage if c.untested),
+        unexercised=sum(len(c.unexercised) for c in coverage),
         phases=list(ran),
         stopped="; ".join(r.summary.stopped for r in reports if r.summary.stopped),
     )
@@ -134,7 +136,11 @@ def _sum_coverage(entries: list[OperationCoverage], order: dict[str, int]) -> tu
             continue
         reached = Counter(seen.reached) + Counter(entry.reached)
         by_label[entry.operation] = OperationCoverage(
-            seen.operation, seen.documented, dict(reached), "" if reached else seen.hint
+            seen.operation,
+            seen.documented,
+            dict(reached),
+            "" if reached else seen.hint,
+            {**entry.unexercised, **seen.unexercised},
         )
     return tuple(sorted(by_label.values(), key=lambda c: order.get(c.operation, len(order))))
 

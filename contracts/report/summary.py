@@ -56,6 +56,7 @@ class Summary:
     findings: int
     by_kind: dict[str, int]
     untested: int = 0  # operations whose documented success was never reached
+    unexercised: int = 0  # (operation, probe) pairs the probe could not exercise
     phases: tuple[str, ...] = ()  # the phases that ran
     stopped: str = ""  # why the run ended early (the server stopped answering)
 
@@ -76,10 +77,13 @@ def summarize(
     untested: int = 0,
     phases: Sequence[str] = (),
     stopped: str = "",
+    unexercised: int = 0,
 ) -> Summary:
     counts = Counter(f.kind for f in findings)
     by_kind = {kind: counts[kind] for kind in KINDS if counts[kind]}
-    return Summary(operations, requests, len(findings), by_kind, untested, tuple(phases), stopped)
+    return Summary(
+        operations, requests, len(findings), by_kind, untested, unexercised, tuple(phases), stopped
+    )
 
 
 def count(n: int, noun: str) -> str:
