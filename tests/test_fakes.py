@@ -384,6 +384,78 @@ def test_oneof_uses_every_branch_it_can() -> None:
     assert kinds == {"cat", "dog"}
 
 
+# Two user shapes whose discriminating property is a free, optional string (GitHub's private-user /
+# public-user): one branch named by the mapping, one only by its schema name, and an inline branch
+# nothing can name. A base schema carries an embedded discriminator (no oneOf).
+_USER = {"type": "object", "properties": {"login": {"type": "string"}, "view": {"type": "string"}}}
+_PRIVATE = {
+    "type": "object",
+    "properties": {**_USER["properties"], "plan": {"type": "string"}},
+    "required": ["login", "plan"],
+}
+DISCRIMINATED = parse_spec(
+    json.dumps(
+        {
+            "openapi": "3.0.3",
+            "info": {"title": "users", "version": "1"},
+            "paths": {},
+            "components": {
+                "schemas": {
+                    "private-user": _PRIVATE,
+                    "public-user": {**_USER, "additionalProperties": False},
+                    "Pet": {
+                        "type": "object",
+                        "properties": {"kind": {"type": "string"}},
+                        "discriminator": {"propertyName": "kind", "mapping": {"cat": "Cat", "dog": "Dog"}},
+                    },
+                    "one": {
+                        "oneOf": [
+                            {"$ref": "#/components/schemas/private-user"},
+                            {"$ref": "#/components/schemas/public-user"},
+                        ],
+                        "discriminator": {
+                            "propertyName": "view",
+                            "mapping": {"private": "#/components/schemas/private-user"},
+                        },
+                    },
+                    "any": {
+                        "anyOf": [{"$ref": "#/components/schemas/public-user"}, _USER],
+                        "discriminator": {"propertyName": "view"},
+                    },
+                }
+            },
+        }
+    )
+)
+
+
+@pytest.mark.parametrize(
+    ("name", "known"),
+    [("one", {"private", "private-user", "public-user"}), ("any", {"public-user"}), ("Pet", {"cat", "dog"})],
+)
+def test_discriminated_values_name_a_known_schema(name: str, known: set[str]) -> None:
+    """The discriminator property always holds a value the mapping or the implicit schema-name rule
+    accepts (what schemathesis checks, and what the mock's own validator requires), and the value
+    is still valid against the plain schema (``oneOf``: exactly one branch)."""
+    fake = FakeData(DISCRIMINATED)
+    schema = DISCRIMINATED.doc["components"]["schemas"][name]
+    prop = DISCRIMINATED.doc["components"]["schemas"][name]["discriminator"]["propertyName"]
+    values = [fake.generate(schema, seed) for seed in range(60)]
+    for value in values:
+        assert_valid(DISCRIMINATED, schema, value)
+    named = {v[prop] for v in values}
+    assert named <= known and len(named) >= min(2, len(known)), named  # known values, every branch
+
+
+def test_an_example_naming_no_schema_is_not_served() -> None:
+    schema = {
+        **DISCRIMINATED.doc["components"]["schemas"]["one"],
+        "example": {"login": "octocat", "plan": "pro", "view": "unknown"},
+    }
+    values = {FakeData(DISCRIMINATED).generate(schema, s, prefer_examples=True)["view"] for s in range(20)}
+    assert values <= {"private", "private-user", "public-user"}
+
+
 def test_nullable_prefers_the_value() -> None:
     values = [ZOO_FAKE.generate(ZOO["type-array"], seed) for seed in range(200)]
     assert 10 < sum(v is None for v in values) < 70
