@@ -111,7 +111,7 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"namespace clones the world holds, imported ones included (default {DEFAULT_MAX_CLONES:,})",
     )
     parser.add_argument(
-        "--max-body", type=int, default=DEFAULT_MAX_BODY, help="request body limit in bytes (default 1 MiB)"
+        "--max-body", type=int, default=DEFAULT_MAX_BODY, help="request body limit in bytes (default 16 MiB)"
     )
     _limit_flags(parser)
     _proxy_flags(parser)

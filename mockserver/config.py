@@ -6,7 +6,9 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-DEFAULT_MAX_BODY = 1024 * 1024
+# 16 MiB: documents allow bodies of thousands of items (GitHub: 5,000 deployments, valid at a few MiB);
+# the limit only bounds memory per request (the body timeout handles slow senders)
+DEFAULT_MAX_BODY = 16 * 1024 * 1024
 MAX_WORLD_SIZE = 5_000_000  # --world-size, and the world_size an import may ask for
 DEFAULT_MAX_CLONES = 2_000  # ~40 KiB of memory each
 DEFAULT_MAX_IMPORT = 128 * 1024 * 1024  # PUT /_mock/state: an export at the clone bound is ~20 MiB

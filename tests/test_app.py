@@ -9,7 +9,7 @@ import pytest
 
 from mockserver.apis.common.worldkit import ANCHOR
 from mockserver.app import create_app
-from mockserver.config import Config
+from mockserver.config import DEFAULT_MAX_BODY, Config
 from mockserver.testing import run_server
 from oascore import load_spec
 from tests.conftest import API_TOKEN, BEARER, HOSTING, MIXPEEK
@@ -84,7 +84,7 @@ def test_wrong_content_type_and_oversized_body_are_4xx(client: httpx.Client) -> 
     wrong = client.post(LIST, headers={**BEARER, "Content-Type": "text/plain"}, content=b"limit=5")
     assert wrong.status_code == 400 and "Content-Type" in wrong.json()["error"]["message"]
     big = client.post(
-        LIST, headers={**BEARER, "Content-Type": "application/json"}, content=b" " * (1024 * 1024 + 1)
+        LIST, headers={**BEARER, "Content-Type": "application/json"}, content=b" " * (DEFAULT_MAX_BODY + 1)
     )
     assert big.status_code == 400 and "limit" in big.json()["error"]["message"]
 

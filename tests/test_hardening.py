@@ -298,10 +298,11 @@ def test_redaction_hides_credential_names_and_keeps_the_rest() -> None:
 
 
 def test_body_limit_is_on_by_default(client: httpx.Client) -> None:
-    assert Config().max_body == DEFAULT_MAX_BODY == 1024 * 1024
+    assert Config().max_body == DEFAULT_MAX_BODY == 16 * 1024 * 1024
     just_over = client.post(LIST[1], headers=JSON, content=b" " * (DEFAULT_MAX_BODY + 1))
     assert just_over.status_code == 400 and "limit" in just_over.json()["error"]["message"]
-    chunked = client.post(LIST[1], headers=JSON, content=iter([b" " * 65536] * 17))  # no Content-Length
+    chunks = iter([b" " * 65536] * (DEFAULT_MAX_BODY // 65536 + 1))
+    chunked = client.post(LIST[1], headers=JSON, content=chunks)  # no Content-Length
     assert chunked.status_code == 400 and "limit" in chunked.json()["error"]["message"]
 
 

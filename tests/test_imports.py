@@ -153,13 +153,14 @@ def test_an_import_holding_more_clones_than_the_bound_is_refused(mock: httpx.Cli
 
 
 def test_an_export_above_the_api_body_limit_imports_back() -> None:
-    """PUT /_mock/state has its own limit (--max-import), far above --max-body's 1 MiB."""
-    with run_server(create_app(Config())) as url, httpx.Client(base_url=url, timeout=60) as mock:
+    """PUT /_mock/state has its own limit (--max-import), far above --max-body's (1 MiB here)."""
+    small = Config(max_body=1024 * 1024)
+    with run_server(create_app(small)) as url, httpx.Client(base_url=url, timeout=60) as mock:
         for i in range(150):  # ~10 KB of export each
             made = mock.post(CLONE.format(SOURCE), headers=BEARER, json={"namespace_name": f"big_{i}"})
             assert made.status_code == 200
         exported = mock.get("/_mock/state")
-        assert exported.status_code == 200 and len(exported.content) > Config().max_body
+        assert exported.status_code == 200 and len(exported.content) > 1024 * 1024
         assert mock.post("/_mock/reset").status_code == 200
         imported = mock.put("/_mock/state", content=exported.content, headers=JSON_TYPE)
         assert imported.status_code == 200, imported.text[:300]
