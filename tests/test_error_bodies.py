@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 import httpx
+import jsonschema
 
 from mockserver.app import create_app
 from mockserver.config import Config
@@ -68,3 +69,30 @@ def test_default_response_shapes_a_validation_error_with_its_reason(tmp_path) ->
     assert_response_valid(DOC, "/pets", "GET", 422, "application/json", body)  # the default response
     assert body["code"] == "VALIDATION_ERROR"
     assert "query.limit" in body["message"] and "less than or equal" in body["message"]
+
+
+def test_errors_items_follow_their_schema_strings_too(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """GitHub's ``validation-error-simple``: ``{message, documentation_url, errors: [string]}``; each
+    violation is one string there, not an object the schema refuses."""
+    simple = {
+        "type": "object",
+        "required": ["message", "documentation_url"],
+        "properties": {
+            "message": {"type": "string"},
+            "documentation_url": {"type": "string"},
+            "errors": {"type": "array", "items": {"type": "string"}},
+        },
+    }
+    doc = json.loads(json.dumps(DOC))
+    doc["paths"]["/pets"]["get"]["responses"] = {
+        "200": {"description": "ok"},
+        "422": {"description": "invalid", "content": {"application/json": {"schema": simple}}},
+    }
+    path = tmp_path / "simple.json"
+    path.write_text(json.dumps(doc))
+    with run_server(create_app(Config(specs=[str(path)], port=0))) as url:
+        answer = httpx.get(f"{url}/pets", params={"limit": "many"})
+    assert answer.status_code == 422
+    body = answer.json()
+    jsonschema.validate(body, simple)
+    assert body["errors"] and all(e.startswith("limit: ") for e in body["errors"])

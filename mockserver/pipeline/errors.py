@@ -276,7 +276,7 @@ class ErrorRenderer:
         elif shape is Shape.MESSAGE_ERRORS:
             errors = [self._error_item(schema, v.field, v.msg, v.type) for v in error.violations]
             if not errors and error.field:
-                errors = [{"field": error.field, "description": message}]
+                errors = [self._error_item(schema, error.field, message, error.error_type or "")]
             body = {"message": title_for(error.status) if errors else message, "errors": errors}
         elif shape is Shape.ENVELOPE:
             inner: dict[str, Any] = {
@@ -318,12 +318,13 @@ class ErrorRenderer:
             self._complete(schema, body, error)
         return RenderedError(error.status, body, ctype, dict(error.headers))
 
-    def _error_item(
-        self, schema: Mapping[str, Any] | None, field: str, msg: str, kind: str
-    ) -> dict[str, Any]:
-        """One ``errors`` member in the words the item schema has (GitHub: ``{field, message, code}``)."""
+    def _error_item(self, schema: Mapping[str, Any] | None, field: str, msg: str, kind: str) -> Any:
+        """One ``errors`` member in the words the item schema has (GitHub: ``{field, message, code}``,
+        or a plain string ``"field: message"`` where the items are strings)."""
         item: dict[str, Any] = {"field": field, "description": msg}
         items = self.spec.resolve((_props(self.spec, schema).get("errors") or {}).get("items") or {})
+        if _admits_text(items, f"{field}: {msg}"):
+            return f"{field}: {msg}"
         names = _props(self.spec, items)
         if not names:
             return item
