@@ -49,6 +49,8 @@ def _as_written(spec: Spec) -> Document:
         return Document(yaml.safe_load(_seed_block(SEED_001)))
     if spec.source == "zoo":
         return Document(ZOO_DOC)
+    if spec.source == "discriminated":
+        return Document(DISCRIMINATED_DOC)
     return Document.at(spec.source)
 
 
@@ -393,40 +395,37 @@ _PRIVATE = {
     "properties": {**_USER["properties"], "plan": {"type": "string"}},
     "required": ["login", "plan"],
 }
-DISCRIMINATED = parse_spec(
-    json.dumps(
-        {
-            "openapi": "3.0.3",
-            "info": {"title": "users", "version": "1"},
-            "paths": {},
-            "components": {
-                "schemas": {
-                    "private-user": _PRIVATE,
-                    "public-user": {**_USER, "additionalProperties": False},
-                    "Pet": {
-                        "type": "object",
-                        "properties": {"kind": {"type": "string"}},
-                        "discriminator": {"propertyName": "kind", "mapping": {"cat": "Cat", "dog": "Dog"}},
-                    },
-                    "one": {
-                        "oneOf": [
-                            {"$ref": "#/components/schemas/private-user"},
-                            {"$ref": "#/components/schemas/public-user"},
-                        ],
-                        "discriminator": {
-                            "propertyName": "view",
-                            "mapping": {"private": "#/components/schemas/private-user"},
-                        },
-                    },
-                    "any": {
-                        "anyOf": [{"$ref": "#/components/schemas/public-user"}, _USER],
-                        "discriminator": {"propertyName": "view"},
-                    },
-                }
+DISCRIMINATED_DOC: dict[str, Any] = {
+    "openapi": "3.0.3",
+    "info": {"title": "users", "version": "1"},
+    "paths": {},
+    "components": {
+        "schemas": {
+            "private-user": _PRIVATE,
+            "public-user": {**_USER, "additionalProperties": False},
+            "Pet": {
+                "type": "object",
+                "properties": {"kind": {"type": "string"}},
+                "discriminator": {"propertyName": "kind", "mapping": {"cat": "Cat", "dog": "Dog"}},
+            },
+            "one": {
+                "oneOf": [
+                    {"$ref": "#/components/schemas/private-user"},
+                    {"$ref": "#/components/schemas/public-user"},
+                ],
+                "discriminator": {
+                    "propertyName": "view",
+                    "mapping": {"private": "#/components/schemas/private-user"},
+                },
+            },
+            "any": {
+                "anyOf": [{"$ref": "#/components/schemas/public-user"}, _USER],
+                "discriminator": {"propertyName": "view"},
             },
         }
-    )
-)
+    },
+}
+DISCRIMINATED = parse_spec(json.dumps(DISCRIMINATED_DOC), "discriminated")
 
 
 @pytest.mark.parametrize(
