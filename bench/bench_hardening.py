@@ -2,8 +2,8 @@
 
 Run ``python bench/bench_hardening.py [--seconds 60] [--concurrency 8] [--json out.json]``
 (``--quick``: 10 seconds). It starts the real ``mockserver`` command (defaults: both bundled APIs,
-loopback, 1 MiB body limit), then ``--concurrency`` clients send, in turn, one request of the bad-input
-list of ``tests/bad_inputs.py`` (malformed/truncated JSON, wrong or missing Content-Type, 10 MiB
+loopback, 16 MiB body limit), then ``--concurrency`` clients send, in turn, one request of the bad-input
+list of ``tests/bad_inputs.py`` (malformed/truncated JSON, wrong or missing Content-Type, 17 MiB
 bodies, JSON nested 10,000 deep, invalid UTF-8, 40-digit integers, NaN/Infinity, unicode and
 percent-encoded path segments, repeated query parameters, CR/LF in header values, against both
 APIs) and one valid request. Every bad request must get its documented 4xx, every valid one 200,

@@ -20,6 +20,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from mockserver.config import DEFAULT_MAX_BODY
+
 BEARER = {"Authorization": "Bearer sk_test"}
 API_TOKEN = {"X-Api-Token": "tok_user"}
 JSON = {**BEARER, "Content-Type": "application/json"}
@@ -30,7 +32,7 @@ CLONE = ("POST", "/v1/namespaces/{namespace_identifier}/clone")
 COLLECTIONS = ("POST", "/v1/collections/list")
 HOSTING = ("GET", "/api/migrations")
 
-TEN_MIB = 10 * 1024 * 1024
+OVER_LIMIT = DEFAULT_MAX_BODY + 1024 * 1024  # a body 1 MiB over the default --max-body
 DEEP = 10_000
 
 
@@ -70,7 +72,7 @@ def _nested(key: bytes, inner: bytes, depth: int) -> bytes:
 
 
 def _big() -> bytes:
-    return b"[" + b"1," * (TEN_MIB // 2) + b"1]"
+    return b"[" + b"1," * (OVER_LIMIT // 2) + b"1]"
 
 
 def catalog(namespace: str = NAMESPACE) -> list[Bad]:
@@ -92,7 +94,7 @@ def catalog(namespace: str = NAMESPACE) -> list[Bad]:
         for ctype in (None, "text/plain", "application/xml", "multipart/form-data; boundary=x"):
             sent = {**plain, "Content-Type": ctype} if ctype else plain
             bad.append(Bad(f"{label}:content_type={ctype}", op, "mixpeek", "POST", path, sent, b"{}", 400))
-        bad.append(Bad(f"{label}:ten_mib", op, "mixpeek", "POST", path, headers, _big(), 400))
+        bad.append(Bad(f"{label}:over_limit", op, "mixpeek", "POST", path, headers, _big(), 400))
     forty = "1234567890123456789012345678901234567890"
     leaf = b'{"field": "collection_name", "operator": "eq", "value": "x"}'
     bad += [
@@ -319,7 +321,7 @@ def catalog(namespace: str = NAMESPACE) -> list[Bad]:
             422,
             ("per",),
         ),
-        Bad("hosting:ten_mib", HOSTING, "hosting", "GET", "/api/migrations", API_TOKEN, _big(), 422),
+        Bad("hosting:over_limit", HOSTING, "hosting", "GET", "/api/migrations", API_TOKEN, _big(), 422),
         Bad(
             "hosting:unicode_segment",
             None,

@@ -74,10 +74,10 @@ def test_bad_input_gets_its_documented_4xx(client: httpx.Client, mock_url: str, 
 
 def test_every_item_of_the_list_is_covered_on_both_apis() -> None:
     names = {bad.name for bad in CASES}
-    for kind in ("malformed", "truncated", "nan", "infinity", "deep_nesting", "invalid_utf8", "ten_mib"):
+    for kind in ("malformed", "truncated", "nan", "infinity", "deep_nesting", "invalid_utf8", "over_limit"):
         assert {f"list:{kind}", f"clone:{kind}", f"collections:{kind}"} <= names
     assert {"list:content_type=None", "clone:content_type=text/plain"} <= names
-    for kind in ("forty_digit_per", "nan_per", "infinity_per", "invalid_utf8_per", "ten_mib",
+    for kind in ("forty_digit_per", "nan_per", "infinity_per", "invalid_utf8_per", "over_limit",
                  "unicode_segment", "cr_in_value", "lf_in_value", "obs_fold"):  # fmt: skip
         assert f"hosting:{kind}" in names
     assert {"list:forty_digits", "clone:unicode_segment", "list:obs_fold"} <= names
