@@ -83,6 +83,18 @@ def _write_only(schema: Any) -> bool:
     return isinstance(schema, dict) and schema.get("writeOnly") is True
 
 
+def _embedded(s: dict[str, Any]) -> dict[str, Any] | None:
+    """A discriminator without oneOf/anyOf (on a base schema the mapped ones extend): ``s`` with its
+    property required and one of the mapping's values (what a reader of the discriminator accepts);
+    ``None`` when ``s`` has no such discriminator."""
+    disc = s.get("discriminator")
+    prop = disc.get("propertyName") if isinstance(disc, dict) else None
+    mapping = disc.get("mapping") if isinstance(disc, dict) else None
+    if not isinstance(prop, str) or not isinstance(mapping, dict) or not mapping:
+        return None
+    return merge(s, {"required": [prop], "properties": {prop: {"enum": [str(v) for v in mapping]}}})
+
+
 class Compiler:
     def __init__(self, spec: Spec) -> None:
         self.spec = spec
@@ -160,6 +172,15 @@ class Compiler:
             return self._not(s, name)
         if "oneOf" in s or "anyOf" in s:
             return self._alternatives(s, name)
+        embedded = _embedded(s)
+        if embedded is not None:
+            try:
+                return self._typed_or_choice(embedded, name)
+            except (Unsatisfiable, RegexError):
+                pass  # the schema's own values for the property are not the mapping's
+        return self._typed_or_choice(s, name)
+
+    def _typed_or_choice(self, s: dict[str, Any], name: str | None) -> Node:
         if "const" in s or "enum" in s:
             return self._choice(s)
         hint = hint_for(name)
