@@ -47,9 +47,15 @@ log = logging.getLogger("oascore")
 
 
 def compile_schema(spec: Spec, schema: Mapping[str, Any]) -> jsonschema_rs.Validator:
+    """The validator of ``schema``, a ``discriminator`` choosing its branch by value; when the
+    mapping names schemas the document lacks (a file it never bundled), the branches as written."""
     contained = spec.self_contained(schema)
     if _has_key(contained, "discriminator"):
-        contained = by_discriminator(copy.deepcopy(contained))
+        try:
+            chosen = by_discriminator(copy.deepcopy(contained))
+            return jsonschema_rs.validator_for(chosen, validate_formats=True)
+        except (ValueError, jsonschema_rs.ValidationError):
+            pass  # read plainly below: a broken schema still fails there
     return jsonschema_rs.validator_for(contained, validate_formats=True)
 
 

@@ -231,3 +231,32 @@ def test_read_only_properties_are_never_required_in_a_request() -> None:
     validator = _body_validator("application/json", schema)
     assert validator.body("application/json", {"name": "x"}) == []
     assert [v.loc for v in validator.body("application/json", {"id": 1})] == [("body", "name")]
+
+
+def test_a_discriminator_mapping_to_a_missing_file_reads_the_branches_plainly() -> None:
+    """DigitalOcean's mappings name files the document never bundled: the branches as written still
+    validate (``false`` is refused), rather than anything being accepted."""
+    action = {
+        "type": "object",
+        "required": ["type"],
+        "properties": {"type": {"enum": ["assign", "unassign"]}},
+    }
+    mapping = {"assign": "models/actions.yml#/assign", "unassign": "models/actions.yml#/unassign"}
+    schema = {"anyOf": [action], "discriminator": {"propertyName": "type", "mapping": mapping}}
+    doc = {
+        "openapi": "3.0.3",
+        "info": {"title": "T", "version": "1"},
+        "paths": {
+            "/x": {
+                "post": {
+                    "requestBody": {"content": {"application/json": {"schema": schema}}},
+                    "responses": {"200": {"description": "ok"}},
+                }
+            }
+        },
+    }
+    spec = parse_spec(json.dumps(doc))
+    validator = RequestValidator(spec, spec.operations[0])
+    assert validator.body("application/json", {"type": "assign"}) == []
+    assert validator.body("application/json", False) != []
+    assert validator.body("application/json", {"type": "other"}) != []
