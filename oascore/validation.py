@@ -133,8 +133,9 @@ def _describe(error: Any) -> tuple[str, str]:
 
 
 def _flatten(error: Any) -> list[Any]:
-    """Replace an anyOf/oneOf failure by the errors of its most plausible branch."""
-    if error.kind.name not in ("anyOf", "oneOfNotValid"):
+    """Replace an anyOf/oneOf failure by the errors of its most plausible branch (jsonschema-rs names a
+    oneOf that no branch passes `oneOf`; older releases `oneOfNotValid`)."""
+    if error.kind.name not in ("anyOf", "oneOf", "oneOfNotValid"):
         return [error]
     branches: list[list[Any]] = [list(b) for b in error.kind.as_dict().get("context") or []]
     # A branch whose failure is not merely "wrong type" says what was really wrong.

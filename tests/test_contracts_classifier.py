@@ -490,3 +490,22 @@ def test_an_unsupported_method_answer_without_the_method_named() -> None:
     assert _one(_failure("UnsupportedMethodResponse"), status=200) == [
         (LABEL, "method-not-allowed", "response.status", "405 for ?", "200", "warning")
     ]
+
+
+def test_a_body_in_another_key_order_is_the_same_body_and_findings_carry_their_evidence() -> None:
+    classifier = _classifier()
+    failure = _failure("JsonSchemaError")
+    first = classifier.classify(
+        [_obs(failure, status=200, content_type="application/json", body=[{"a": 1, "b": 2}])]
+    )
+    assert first and all(f.evidence is EVIDENCE for f in first)
+    again = _obs(failure, status=200, content_type="application/json", body=[{"b": 2, "a": 1}])
+    assert classifier.classify([again]) == []
+
+
+def test_a_bound_refused_alone_carries_the_isolated_evidence() -> None:
+    refuse = _Isolate({("request.query.limit", 40): Verdict.REFUSED})
+    found = _classifier(refuse).classify(
+        [_obs(_failure("RejectedPositiveData"), status=422, request={"request.query.limit": 40})]
+    )
+    assert [f.kind for f in found] == ["bound-tighter"] and found[0].evidence is ISOLATED

@@ -388,3 +388,26 @@ def test_a_decoded_body_of_a_media_type_the_operation_does_not_declare_is_its_te
     assert validator.decoded_body("text/csv", "é,1".encode(), "text/csv") == ("é,1", [])
     bodiless = _spec()
     assert RequestValidator(bodiless, bodiless.operations[0]).decoded_body(FORM, b"a=1", FORM) == ("a=1", [])
+
+
+def test_an_unparsable_parameter_is_located_at_it() -> None:
+    params = [{"name": "n", "in": "query", "schema": {"type": "integer"}}]
+    _, found = _parameters(params, query={"n": ["x"]})
+    assert [(loc, msg) for loc, msg, _ in found] == [
+        (("query", "n"), "Input should be a valid integer, unable to parse string")
+    ]
+
+
+def test_one_of_and_two_type_errors_at_one_place() -> None:
+    one_of = {
+        "oneOf": [
+            {"type": "string"},
+            {"type": "object", "required": ["id"], "properties": {"id": {"type": "integer", "minimum": 1}}},
+        ]
+    }
+    assert _body(one_of, {"id": 0}) == [
+        (("body", "id"), "Input should be greater than or equal to 1", "greater_than_equal")
+    ]
+    # two type errors at one place: the first stands
+    both = {"type": "object", "properties": {"v": {"allOf": [{"type": "string"}, {"type": "integer"}]}}}
+    assert _body(both, {"v": []}) == [(("body", "v"), "Input should be a valid string", "string_type")]
