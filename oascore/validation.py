@@ -138,6 +138,8 @@ def _flatten(error: Any) -> list[Any]:
     if error.kind.name not in ("anyOf", "oneOf", "oneOfNotValid"):
         return [error]
     branches: list[list[Any]] = [list(b) for b in error.kind.as_dict().get("context") or []]
+    if any(not b for b in branches):
+        return [error]  # a branch passed: a oneOf valid under more than one, no branch to blame
     # A branch whose failure is not merely "wrong type" says what was really wrong.
     relevant = [b for b in branches if b and not all(e.kind.name == "type" for e in b)]
     if len(relevant) == 1:

@@ -411,3 +411,9 @@ def test_one_of_and_two_type_errors_at_one_place() -> None:
     # two type errors at one place: the first stands
     both = {"type": "object", "properties": {"v": {"allOf": [{"type": "string"}, {"type": "integer"}]}}}
     assert _body(both, {"v": []}) == [(("body", "v"), "Input should be a valid string", "string_type")]
+
+
+def test_a_one_of_valid_under_more_than_one_branch_is_reported_at_its_place() -> None:
+    schema = {"oneOf": [{"type": "object"}, {"required": ["a"]}, {"required": ["b"]}]}
+    found = _body(schema, {"a": 1})
+    assert [(loc, typ) for loc, _, typ in found] == [(("body",), "value_error")]
