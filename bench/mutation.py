@@ -242,7 +242,11 @@ def _all_codes(name: str) -> dict[str, int | None]:
     out: dict[str, int | None] = {}
     mutants = CACHE / name / "mutants"
     for meta in sorted(mutants.rglob("*.py.meta")) if mutants.exists() else []:
-        out.update(json.loads(meta.read_text(encoding="utf-8"))["exit_code_by_key"])
+        try:
+            out.update(json.loads(meta.read_text(encoding="utf-8"))["exit_code_by_key"])
+        except ValueError:  # being rewritten by a run in progress: read it again
+            time.sleep(0.5)
+            out.update(json.loads(meta.read_text(encoding="utf-8"))["exit_code_by_key"])
     return out
 
 
