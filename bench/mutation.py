@@ -118,6 +118,14 @@ EQUIVALENT: dict[str, str] = {
     _R + "xǁRouterǁmatch__mutmut_26": "a node without conditions never reads the query (None or {})",
     "oascore.validation.xǁRequestValidatorǁdecoded_body__mutmut_12": "bytes.decode() defaults to UTF-8",
     "oascore.validation.xǁRequestValidatorǁdecoded_body__mutmut_15": "'UTF-8' and 'utf-8' are one codec",
+    **{
+        f"oascore.validation.x__describe__mutmut_{n}": "TYPE_WORDS names every JSON Schema type and a type "
+        "error always names one: the fallback is never read"
+        for n in (88, 90, 93, 96)
+    },
+    "contracts.classify.classifier.xǁClassifierǁ_schema__mutmut_35": (
+        "a missing status looked up as 1 instead of 0: neither is a documented code"
+    ),
     "oascore.validation.x__by_discriminator__mutmut_52": (
         "a mapping to a non-string disables the rewrite whichever key holds the None"
     ),
