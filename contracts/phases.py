@@ -46,7 +46,8 @@ def run_schemathesis(
     seen: Scenarios | None = None,
 ) -> PhaseOutcome:
     """Every phase and built-in check; every answer's status goes to ``tally``; each scenario's start
-    and end to ``seen`` (phase, operation, requests sent so far or -1 at a start, failed checks)."""
+    and end to ``seen`` (phase, operation, requests sent so far or -1 at a start, failed checks
+    counted once per operation and check)."""
     import schemathesis
     from schemathesis.engine import events, from_schema
 
@@ -62,7 +63,8 @@ def run_schemathesis(
             seen(_phase(event), event.label or "", -1, 0)
         elif isinstance(event, events.ScenarioFinished | events.FuzzScenarioFinished):
             _scenario(event, outcome, tally, seed, say)
-            seen(_phase(event), event.recorder.label, outcome.sent, len(outcome.observations))
+            causes = {(o.operation, o.check) for o in outcome.observations}  # not every failed case
+            seen(_phase(event), event.recorder.label, outcome.sent, len(causes))
         elif isinstance(event, events.NonFatalError):
             crash = _crash(event)
             say(f"  error in {event.label}: {event.info.title}{' (' + crash.detail + ')' if crash else ''}")
