@@ -17,6 +17,7 @@ the memory a page occupies stays warm instead of a new 100 KB buffer per request
 from __future__ import annotations
 
 import math
+import threading
 from collections.abc import Hashable
 
 import orjson
@@ -36,7 +37,9 @@ def request_key(*parts: object) -> Hashable | None:
 class PageCache:
     """Pages by request key for one version of what they were made from, each true from ``since``
     until ``until`` on the mock's clock; at most ``capacity`` pages and ``max_bytes`` bytes (the
-    oldest go first: lists are asked for in bursts)."""
+    oldest go first: lists are asked for in bursts). Safe across threads (handlers run on worker
+    threads with a file or database store): a page is kept only under the version it was made
+    from, so one rendered before a write is never kept after it."""
 
     def __init__(self, capacity: int = CAPACITY, max_bytes: int = MAX_BYTES) -> None:
         self._capacity = capacity
@@ -44,28 +47,37 @@ class PageCache:
         self._bytes = 0
         self._version: Hashable = None
         self._pages: dict[Hashable, tuple[bytes, float, float]] = {}
+        self._lock = threading.Lock()
 
     def get(self, version: Hashable, key: Hashable, now: float = 0.0) -> bytes | None:
-        if version != self._version:
-            self._pages.clear()
-            self._bytes = 0
-            self._version = version
-            return None
-        kept = self._pages.get(key)
+        with self._lock:
+            if version != self._version:
+                self._pages.clear()
+                self._bytes = 0
+                self._version = version
+                return None
+            kept = self._pages.get(key)
         if kept is None:
             return None
         page, since, until = kept
         return page if since <= now < until else None
 
-    def put(self, key: Hashable, page: bytes, since: float = 0.0, until: float = math.inf) -> None:
-        old = self._pages.pop(key, None)
-        if old is not None:
-            self._bytes -= len(old[0])
+    def put(
+        self, version: Hashable, key: Hashable, page: bytes, since: float = 0.0, until: float = math.inf
+    ) -> None:
+        """Keep ``page``, made from ``version`` of its sources; dropped when the cache has moved on
+        to another version meanwhile (a write landed while the page was being rendered)."""
         if len(page) > self._max_bytes:
             return
-        while self._pages and (
-            len(self._pages) >= self._capacity or self._bytes + len(page) > self._max_bytes
-        ):
-            self._bytes -= len(self._pages.pop(next(iter(self._pages)))[0])
-        self._pages[key] = (page, since, until)
-        self._bytes += len(page)
+        with self._lock:
+            if version != self._version:
+                return
+            old = self._pages.pop(key, None)
+            if old is not None:
+                self._bytes -= len(old[0])
+            while self._pages and (
+                len(self._pages) >= self._capacity or self._bytes + len(page) > self._max_bytes
+            ):
+                self._bytes -= len(self._pages.pop(next(iter(self._pages)))[0])
+            self._pages[key] = (page, since, until)
+            self._bytes += len(page)

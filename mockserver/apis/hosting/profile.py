@@ -238,7 +238,8 @@ class HostingBackend:
                 )
         wanted = None if status in (None, "all") else str(status)
         key = request_key(owner, wanted, query.get("query"), page, per)
-        cached = self.pages.get(self._generation, key) if key is not None else None
+        generation = self._generation
+        cached = self.pages.get(generation, key) if key is not None else None
         if cached is not None:
             return MockResponse(200, raw=cached)
         rows = () if owner == "" else self.rows.select(wanted, owner, query.get("query"))
@@ -248,7 +249,7 @@ class HostingBackend:
         tail = b',"pagination":' + orjson.dumps(pagination) + b"}"
         body = self.rows.page_json(self.list_name, rows[start : start + per], tail)
         if key is not None:
-            self.pages.put(key, body)
+            self.pages.put(generation, key, body)
         return MockResponse(200, raw=body)
 
     def _customer(self, code: str | None) -> str | None:

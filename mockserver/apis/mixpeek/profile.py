@@ -277,14 +277,15 @@ class MixpeekBackend:
         offset = self.default_offset if offset is None else int(offset)
         wanted = (body.get("status"), body.get("migration_type"), body.get("source_namespace_id"))
         key = (*wanted, limit, offset) if all(v is None or isinstance(v, str) for v in wanted) else None
-        cached = self.migration_pages.get(self._generation, key) if key is not None else None
+        generation = self._generation
+        cached = self.migration_pages.get(generation, key) if key is not None else None
         if cached is not None:
             return MockResponse(200, raw=cached)
         rows = self.migrations.query(*wanted)
         tail = b',"total":%d,"limit":%d,"offset":%d}' % (len(rows), limit, offset)
         page = self.migrations.page_json(self.list_name, rows[offset : offset + limit], tail)
         if key is not None:
-            self.migration_pages.put(key, page)
+            self.migration_pages.put(generation, key, page)
         return MockResponse(200, raw=page)
 
     def _body_default(self, name: str, fallback: int) -> int:
@@ -407,7 +408,7 @@ class MixpeekBackend:
             return MockResponse(422, {"detail": [exc.as_fastapi()]})
         page = dump_json(self._emit(self.ops[COLLECTIONS], payload))
         if key is not None:
-            self.pages.put(key, page, now, self.namespaces.next_change(ns, now))
+            self.pages.put(version, key, page, now, self.namespaces.next_change(ns, now))
         return MockResponse(200, raw=page)
 
     def _forced_collections(
