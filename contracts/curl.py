@@ -2,14 +2,15 @@
 
 Credentials, and only credentials, are masked (``[Filtered]``), so reports can be shared: the
 ``Authorization``, ``Proxy-Authorization``, ``Cookie`` and ``Set-Cookie`` headers, and the header,
-query and cookie names the spec's ``securitySchemes`` declare (:func:`credential_names`). A body
-field or header merely named ``key`` or ``token`` is data and stays as sent. Put your own
-credential back to replay.
+query and cookie names the spec's ``securitySchemes`` declare, and the headers the user sends with
+``--header`` whose names say they carry a credential (:func:`credential_names`). A body field merely
+named ``key`` or ``token`` is data and stays as sent. Put your own credential back to replay.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import shlex
 from collections.abc import Collection, Mapping
 from typing import Any
@@ -19,12 +20,22 @@ CREDENTIAL_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie"
 MASK = "[Filtered]"
 
 
-def credential_names(security_schemes: Mapping[str, Any]) -> frozenset[str]:
-    """Every name a credential travels under: the fixed headers and each apiKey's name (lower-cased)."""
+# a header the user sends with ``--header`` under one of these words carries a credential even when
+# the spec declares no scheme for it (a gateway's key, a second key beside a declared bearer)
+_CREDENTIAL_WORDS = re.compile(r"auth|key|token|secret|session|password|passwd|signature|cookie", re.I)
+
+
+def credential_names(
+    security_schemes: Mapping[str, Any], sent_headers: Collection[str] = ()
+) -> frozenset[str]:
+    """Every name a credential travels under (lower-cased): the fixed headers, each apiKey's name,
+    and each header the user sends (``--header``) whose name says it is a credential. Only these are
+    masked: a body field merely named ``key`` is shown as sent."""
     names = set(CREDENTIAL_HEADERS)
     for scheme in security_schemes.values():
         if isinstance(scheme, Mapping) and scheme.get("type") == "apiKey" and scheme.get("name"):
             names.add(str(scheme["name"]).lower())
+    names.update(name.lower() for name in sent_headers if _CREDENTIAL_WORDS.search(name))
     return frozenset(names)
 
 

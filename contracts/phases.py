@@ -170,10 +170,10 @@ def _basic(token: str) -> str:
         return ""
 
 
-def _sanitization(spec: Spec) -> dict[str, Any]:
+def _sanitization(spec: Spec, options: RunOptions) -> dict[str, Any]:
     """schemathesis masks credentials in its reproduction lines, and only those: by default it masks
     any key holding ``key``, ``token``, ``auth`` ... (a body field named ``key`` too)."""
-    names = sorted(credential_names(spec.security_schemes))
+    names = sorted(credential_names(spec.security_schemes, options.headers))
     return {"enabled": True, "keys-to-sanitize": names, "sensitive-markers": ["authorization"]}
 
 
@@ -200,7 +200,7 @@ def _config(url: str, options: RunOptions, seed: int, spec: Spec, pins: Pins) ->
             "continue-on-failure": True,
             "cache": {"enabled": False},
             "checks": _checks(options),
-            "output": {"sanitization": _sanitization(spec)},
+            "output": {"sanitization": _sanitization(spec, options)},
             "phases": _phases(options),
             "generation": {"max-examples": options.max_examples, "mode": "all", "database": "none"},
         }

@@ -76,11 +76,18 @@ async def settings(request: Request) -> Response:
     return JSONResponse({"key": body["key"], "value": value, "extra": True})  # extra: undocumented
 
 
+@pytest.mark.parametrize("declared", [True, False], ids=["declared-scheme", "gateway-key-only-sent"])
 def test_only_credentials_are_masked_in_every_report(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], declared: bool
 ) -> None:
+    """With the key declared as an apiKey scheme, and with a key the spec does not declare (a
+    gateway's) that the user sends with ``--header``: masked either way."""
+    document = dict(SPEC)
+    if not declared:
+        document.pop("security")
+        document.pop("components")
     spec = tmp_path / "spec.json"
-    spec.write_text(json.dumps(SPEC))
+    spec.write_text(json.dumps(document))
     reports = {kind: tmp_path / f"r.{kind}" for kind in ("json", "junit", "html")}
     app = Starlette(routes=[Route("/settings", settings, methods=["POST"])])
     with run_server(app) as url:
@@ -122,3 +129,9 @@ def test_a_curl_line_masks_credential_names_and_nothing_else() -> None:
     assert "api_key=%5BFiltered%5D" in line or "api_key=[Filtered]" in line
     assert "key=shown" in line and "Cookie: [Filtered]" in line and "X-Token-Hint: shown-too" in line
     assert '"key":"k1"' in line and '"token":"t1"' in line and "abc" not in line
+
+
+def test_headers_the_user_sends_are_credentials_when_their_names_say_so() -> None:
+    names = credential_names({}, ["X-Gateway-Key", "X-Auth-Token", "X-Namespace", "Accept"])
+    assert {"x-gateway-key", "x-auth-token", "authorization"} <= names
+    assert "x-namespace" not in names and "accept" not in names
