@@ -104,7 +104,8 @@ def run(
         say(run_hook(hook, "--before"))
     if options.reset:
         reset_specmock(url, say)
-    target = Target(url, timeout=options.timeout, secrets=credential_names(spec.security_schemes, options.headers))
+    secrets = credential_names(spec.security_schemes, options.headers)
+    target = Target(url, timeout=options.timeout, secrets=secrets)
     probing = frozenset(c for c in options.checks if options.invalid_credentials or c != "auth-invalid")
     ctx = ProbeContext(spec=spec, target=target, pins=pins, seed=seed, checks=probing)
     outcome = PhaseOutcome()

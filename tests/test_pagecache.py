@@ -54,7 +54,7 @@ def test_threads_evicting_at_once_never_fail() -> None:
                 key = (n, i % 16)
                 if cache.get(version, key) is None:
                     cache.put(version, key, b"%d" % i)
-        except BaseException as exc:  # noqa: BLE001 - any failure is the finding
+        except BaseException as exc:  # any failure is the finding
             errors.append(exc)
 
     threads = [threading.Thread(target=hammer, args=(n,)) for n in range(8)]
