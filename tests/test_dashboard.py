@@ -14,6 +14,7 @@ from starlette.testclient import TestClient
 
 from mockserver.app import create_app
 from mockserver.config import Config
+from mockserver.control.journal import KEPT_BODY_BYTES
 from mockserver.testing import run_server
 from tests.conftest import BEARER
 
@@ -66,6 +67,19 @@ def test_journal_entries_say_why_and_keep_bodies_redacted() -> None:
     assert "hunter2" not in detail["bodies"]["request"]
     assert "limit" in detail["bodies"]["response"]
     assert client.get("/_mock/journal/999999").status_code == 404
+
+
+def test_a_body_larger_than_the_journal_keeps_is_a_note_of_its_size() -> None:
+    """The journal's memory is bounded whatever --max-body allows: a body over what it keeps (and
+    over what it would show) is replaced by a note of its size; a small one is kept whole."""
+    client = _local()
+    big = {"limit": 10, "padding": "x" * (KEPT_BODY_BYTES + 1)}
+    answer = client.post(LIST, headers=BEARER, json=big)
+    entry = client.get("/_mock/journal", params={"limit": 1}).json()["entries"][0]
+    shown = client.get(f"/_mock/journal/{entry['id']}").json()["bodies"]
+    assert shown["request"].startswith("[a body of ") and "not kept" in shown["request"]
+    assert "x" * 100 not in shown["request"]
+    assert len(answer.content) < KEPT_BODY_BYTES and shown["response"].lstrip().startswith("{")
 
 
 def test_reports_under_the_reports_directory_are_listed_and_served(tmp_path: Path) -> None:

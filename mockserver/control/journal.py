@@ -35,6 +35,9 @@ MAX_KEPT_HEADERS = 64
 MAX_KEPT_CHARS = 1024  # of a header value, the path, the query string
 BODIES_KEPT = 100  # request and response bodies of the newest entries, for GET /_mock/journal/{id}
 MAX_BODY_CHARS = 256 * 1024  # of a body shown there
+# a body longer than this is not kept (a note says its size): the journal's memory stays bounded
+# (BODIES_KEPT x 2 x this) whatever --max-body allows, and more than is shown is never needed
+KEPT_BODY_BYTES = MAX_BODY_CHARS
 KEPT_HEADER_SETS = 256  # distinct header sets whose kept form is remembered (then it starts over)
 # Names that carry a credential whatever the spec calls its scheme: an API key in a query parameter
 # (``api_key``, ``access_token``) or a custom header (``X-Secret-Key``) is hidden too.
@@ -110,6 +113,26 @@ class Bodies:
     response_type: str
 
 
+def _bounded(bodies: Bodies) -> Bodies:
+    """``bodies`` with each one over :data:`KEPT_BODY_BYTES` replaced by a note of its size."""
+    request, response = bodies.request, bodies.response
+    if len(request) <= KEPT_BODY_BYTES and len(response) <= KEPT_BODY_BYTES:
+        return bodies
+    return Bodies(
+        request=_not_kept(request) if len(request) > KEPT_BODY_BYTES else request,
+        response=_not_kept(response) if len(response) > KEPT_BODY_BYTES else response,
+        request_type="text/plain" if len(request) > KEPT_BODY_BYTES else bodies.request_type,
+        response_type="text/plain" if len(response) > KEPT_BODY_BYTES else bodies.response_type,
+    )
+
+
+def _not_kept(raw: bytes) -> bytes:
+    return b"[a body of %d bytes: not kept, the journal keeps bodies up to %d bytes]" % (
+        len(raw),
+        KEPT_BODY_BYTES,
+    )
+
+
 def redact_body(raw: bytes, content_type: str, extra: frozenset[str] = frozenset()) -> str:
     """A body for a person to read: JSON pretty-printed with credential-like fields redacted,
     anything else as text; both truncated to :data:`MAX_BODY_CHARS`."""
@@ -168,7 +191,7 @@ class Journal:
         if entry.operation is not None and not entry.by_mock:
             self._hits[(entry.operation, entry.status)] += 1
         if bodies is not None:
-            self._bodies[entry.id] = bodies
+            self._bodies[entry.id] = _bounded(bodies)
             if len(self._bodies) > BODIES_KEPT:
                 del self._bodies[next(iter(self._bodies))]
 
