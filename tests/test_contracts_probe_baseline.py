@@ -123,7 +123,7 @@ def test_what_no_probe_could_exercise_is_in_every_report(
     assert "Operations not exercised by probe enums:" in out
     assert f"  GET /impossible: {reason}" in out
     assert "Operations not exercised by probe bounds:" in out  # n's minimum and maximum
-    assert "2 probes could not exercise an operation" in out
+    assert "2 probe/operation pairs not exercised" in out
     assert "GET /widgets:" not in out.split("Operations not exercised by probe")[1]
 
     data = json.loads(reports["json"].read_text())
@@ -150,7 +150,7 @@ def test_what_no_probe_could_exercise_is_in_every_report(
     html = reports["html"].read_text()
     assert "Operations not exercised by probe enums</h2>" in html
     assert "<code>GET /impossible</code>: no value satisfies" in html
-    assert "2 probe(s) could not exercise an operation" in html
+    assert "2 probe/operation pair(s) not exercised" in html
 
 
 def test_an_operation_needing_a_resource_the_server_lacks_is_reported(

@@ -80,7 +80,7 @@ def _summary_line(findings: Sequence[Finding], summary: Summary) -> str:
         scope += f"; phases run: {', '.join(summary.phases)}"
     untested = f"; {summary.untested} of {summary.operations} untested" if summary.untested else ""
     if summary.unexercised:
-        untested += f"; {count(summary.unexercised, 'probe')} could not exercise an operation"
+        untested += f"; {count(summary.unexercised, 'probe/operation pair')} not exercised"
     if not summary.findings:
         return f"No drift found ({scope}){untested}."
     breaking = sum(1 for f in findings if f.severity == "breaking")

@@ -40,7 +40,7 @@ def _summary(data: dict[str, Any]) -> list[str]:
     if summary.get("untested"):
         verdict += f", {summary['untested']} operation(s) never reached their documented success"
     if summary.get("unexercised"):
-        verdict += f", {summary['unexercised']} probe(s) could not exercise an operation"
+        verdict += f", {summary['unexercised']} probe/operation pair(s) not exercised"
     if summary.get("stopped"):
         verdict += f"; the run stopped early: {summary['stopped']}"
     out = [

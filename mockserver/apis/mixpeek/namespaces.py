@@ -84,7 +84,7 @@ class Namespaces:
         not yet looked up); at most once a second of the mock's clock, since a world full of
         live clones would otherwise be scanned by every refused clone."""
         now = self.clock.now()
-        if now - self._purged_at < 1.0:
+        if 0.0 <= now - self._purged_at < 1.0:  # a clock moved back purges again at once
             return
         self._purged_at = now
         for ns in self.store.list("namespace", index=CLONE_INDEX):
