@@ -97,6 +97,7 @@ def test_the_canonical_mixpeek_mock_does_not_drift(canonical_mock: str) -> None:
     result = run(MIXPEEK, canonical_mock, _mixpeek(canonical_mock))
     assert result.findings == [], [str(f) for f in result.findings]
     assert result.untested == [], result.untested  # every success reached, so every success checked
+    assert result.unexercised == 0, [c.unexercised for c in result.coverage]  # every probe ran
     assert result.operations == 3
 
 
@@ -119,3 +120,4 @@ def test_the_canonical_hosting_mock_does_not_drift(canonical_mock: str) -> None:
     result = run(HOSTING, canonical_mock, options)
     assert result.findings == [], [str(f) for f in result.findings]
     assert result.untested == [], result.untested
+    assert result.unexercised == 0, [c.unexercised for c in result.coverage]

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from mockserver.apis.mixpeek.filters import OPERATORS, compile_filters, values_at
-from tests.test_world_support import CLONE, COLLECTIONS, World, world
+from tests.test_world_support import CLONE, COLLECTIONS, FrozenClock, World, world
 
 
 def _list(w: World, ns: str, body: dict[str, Any] | None = None, **query: Any) -> Any:
@@ -311,7 +311,7 @@ def _clone(w: World, source: str, body: dict[str, Any]) -> Any:
 
 
 def test_clone_lifecycle_and_listing_under_the_clone() -> None:
-    w = world(seed=4, clone_seconds=3.0)
+    w = world(seed=4, clone_seconds=3.0, clock=FrozenClock())
     source = _namespaces(w)[0]
     source_docs = _collections_of(w, source["namespace_id"])
     response = _clone(w, source["namespace_name"], {"namespace_name": "catalog_staging_copy"})
@@ -345,17 +345,20 @@ def test_clone_lifecycle_and_listing_under_the_clone() -> None:
 def test_the_same_list_asked_again_follows_the_clock_and_the_writes() -> None:
     """Pages are kept per write version and for as long as the clock leaves them true: the same
     request sees a clone turn ready, expire, and a write elsewhere in the world."""
-    w = world(seed=4, clone_seconds=3.0)
+    w = world(seed=4, clone_seconds=3.0, clock=FrozenClock())
     source = _namespaces(w)[0]
     _clone(w, source["namespace_name"], {"namespace_name": "short_lived", "ttl_seconds": 10})
-    assert _list(w, "short_lived").body["total_count"] == 0
-    assert _list(w, "short_lived").body["total_count"] == 0  # the kept page
+    page = _list(w, "short_lived")
+    assert page.body["total_count"] == 0
+    assert _list(w, "short_lived").raw is page.raw  # the kept page, the very same bytes
     w.clock.advance(3.0)
     ready = _list(w, "short_lived").body
     assert ready["total_count"] == len(_collections_of(w, source["namespace_id"])) > 0
-    first = _list(w, source["namespace_name"]).body
+    first = _list(w, source["namespace_name"])
     _clone(w, source["namespace_name"], {"namespace_name": "another_copy"})  # a write: versions move
-    assert _list(w, source["namespace_name"]).body == first  # the source's own list is unchanged
+    again = _list(w, source["namespace_name"])
+    assert again.body == first.body  # the source's own list is unchanged
+    assert again.raw is not first.raw  # but made again: the write emptied the kept pages
     assert _list(w, "short_lived").body == ready
     w.clock.advance(7.0)
     assert _list(w, "short_lived").status == 404  # expired, though its page was kept a moment ago
@@ -417,7 +420,7 @@ def test_clone_ids_are_deterministic_per_seed_and_sequence() -> None:
 
 
 def test_export_round_trips_clones() -> None:
-    w = world(seed=4)
+    w = world(seed=4, clock=FrozenClock())
     _clone(w, _namespaces(w)[0]["namespace_id"], {"namespace_name": "pending_copy"})
     state = w.backend.export_state()
     assert [c["status"] for c in state["clones"]] == ["cloning"]

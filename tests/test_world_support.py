@@ -3,6 +3,7 @@ independent oracle (tests/oracle.py) on the served response schema with every de
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -64,6 +65,18 @@ class World:
         method, path = key
         problems = closed_document(self.path).response_errors(path, method, response.status, response.body)
         assert not problems, f"{method} {path} {response.status}: " + "; ".join(problems[:10])
+
+
+class FrozenClock(MockClock):
+    """A mock clock that moves only when told (``advance``), never with the wall clock: a test that
+    reads a clone right after making it sees it ``cloning`` however loaded the machine is."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._base = time.time()
+
+    def now(self) -> float:
+        return self._base + self.offset()
 
 
 def world(path: Path = MIXPEEK, *, clock: MockClock | None = None, **options: Any) -> World:
