@@ -70,7 +70,56 @@ def restricted_document(spec: Spec, labels: list[str]) -> dict[str, Any]:
         kept = {k: v for k, v in item.items() if k not in HTTP_METHODS or (k.upper(), path) in keep}
         if any(k in HTTP_METHODS for k in kept):
             paths[path] = kept
-    return {**spec.raw, "paths": paths}
+    return {**spec.raw, "paths": _without_dangling_links(paths, spec.raw)}
+
+
+def _without_dangling_links(paths: dict[str, Any], raw: dict[str, Any]) -> dict[str, Any]:
+    """``paths`` with every response link to an operation left out dropped: schemathesis' stateful
+    phase refuses the whole document over one link whose target is gone ("Invalid OpenAPI Links
+    Definition"), so a selection or a shard would lose its workflows, or fail."""
+    ids: set[str] = set()
+    refs: set[str] = set()
+    for path, item in paths.items():
+        for method, operation in item.items():
+            if method in HTTP_METHODS and isinstance(operation, dict):
+                if isinstance(operation.get("operationId"), str):
+                    ids.add(operation["operationId"])
+                refs.add("#/paths/" + path.replace("~", "~0").replace("/", "~1") + "/" + method)
+    named = ((raw.get("components") or {}).get("links") or {}) if isinstance(raw, dict) else {}
+
+    def alive(link: Any) -> bool:
+        if isinstance(link, dict) and isinstance(link.get("$ref"), str):
+            link = named.get(link["$ref"].rsplit("/", 1)[-1], link)
+        if not isinstance(link, dict):
+            return True
+        if "operationId" in link:
+            return link["operationId"] in ids
+        if isinstance(link.get("operationRef"), str) and link["operationRef"].startswith("#/paths/"):
+            return link["operationRef"] in refs
+        return True  # a link to another document: not ours to judge
+
+    pruned: dict[str, Any] = {}
+    for path, item in paths.items():
+        pruned[path] = dict(item)
+        for method, operation in item.items():
+            if method not in HTTP_METHODS or not isinstance(operation, dict):
+                continue
+            responses = operation.get("responses")
+            if not isinstance(responses, dict):
+                continue
+            changed: dict[str, Any] = {}
+            for status, response in responses.items():
+                links = response.get("links") if isinstance(response, dict) else None
+                if isinstance(links, dict) and not all(alive(link) for link in links.values()):
+                    kept = {name: link for name, link in links.items() if alive(link)}
+                    changed[status] = (
+                        {**response, "links": kept}
+                        if kept
+                        else {k: v for k, v in response.items() if k != "links"}
+                    )
+            if changed:
+                pruned[path][method] = {**operation, "responses": {**responses, **changed}}
+    return pruned
 
 
 def write_shard_spec(spec: Spec, shard: Shard, directory: Path) -> tuple[Path, list[str]]:

@@ -13,7 +13,7 @@ import pytest
 from mockproc import MockProcess
 
 from contracts import cli
-from contracts.shard import Shard, ShardError, shard_document
+from contracts.shard import Shard, ShardError, restricted_document, shard_document
 from oascore import load_spec
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -169,3 +169,17 @@ def test_a_shard_with_no_operations_writes_an_empty_report(
     data = json.loads(report.read_text())
     assert data["findings"] == [] and data["run"] == {"seed": 1, "shard": "5/5", "operations": []}
     assert "No drift found (0 operations" in capsys.readouterr().out
+
+
+def test_a_restricted_document_drops_only_the_links_whose_target_is_left_out() -> None:
+    """schemathesis refuses a document whose link names an operation it does not hold, so a
+    selection or shard keeps the links among its own operations and drops the others."""
+    spec = load_spec(ROOT / "spec" / "mixpeek.yaml", keep_raw=True)
+    clone = next(op for op in spec.operations if op.path.endswith("/clone"))
+    listing = next(op for op in spec.operations if op.path.endswith("/migrations/list"))
+    alone = restricted_document(spec, [listing.label])
+    assert "links" not in alone["paths"][listing.path]["post"]["responses"]["200"]
+    both = restricted_document(spec, [listing.label, clone.label])
+    assert set(both["paths"][listing.path]["post"]["responses"]["200"]["links"]) == {"CloneListedNamespace"}
+    assert set(both["paths"][clone.path]["post"]["responses"]["200"]["links"]) == {"CloneTheClone"}
+    assert spec.raw is not None and "links" in spec.raw["paths"][listing.path]["post"]["responses"]["200"]
