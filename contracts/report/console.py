@@ -75,7 +75,7 @@ def _line(cells: Sequence[str], widths: Sequence[int]) -> str:
 
 
 def _summary_line(findings: Sequence[Finding], summary: Summary) -> str:
-    scope = f"{summary.operations} operations, {summary.requests} requests"
+    scope = f"{count(summary.operations, 'operation')}, {count(summary.requests, 'request')}"
     if summary.phases:
         scope += f"; phases run: {', '.join(summary.phases)}"
     untested = f"; {summary.untested} of {summary.operations} untested" if summary.untested else ""
