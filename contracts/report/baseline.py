@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from contracts.findings import Finding
+from contracts.report.files import read_json
 
 VERSION = 1
 
@@ -39,12 +40,7 @@ def write_baseline(path: str | os.PathLike[str], findings: Sequence[Finding]) ->
 
 def read_baseline(path: str | os.PathLike[str]) -> frozenset[str]:
     """The finding ids a baseline file accepts."""
-    try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise BaselineError(f"--baseline {path}: cannot read: {exc}") from None
-    except json.JSONDecodeError as exc:
-        raise BaselineError(f"--baseline {path}: not JSON: {exc}") from None
+    data = read_json(path, BaselineError, f"--baseline {path}")
     entries = data.get("findings") if isinstance(data, dict) else None
     if not isinstance(entries, list) or not all(isinstance(e, dict) and "id" in e for e in entries):
         raise BaselineError(f"--baseline {path}: not a baseline (write one with --write-baseline)")

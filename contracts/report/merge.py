@@ -23,6 +23,7 @@ from typing import Any
 from contracts.coverage import OperationCoverage
 from contracts.findings import KINDS, Evidence, Finding
 from contracts.fold import fold, unfold
+from contracts.report.files import read_json
 from contracts.report.json import to_json
 from contracts.report.summary import Summary, summarize
 from contracts.shard import Shard, ShardError
@@ -53,12 +54,7 @@ def write_report(path: str | os.PathLike[str], report: RunReport) -> None:
 
 def read_report(path: str | os.PathLike[str]) -> RunReport:
     """A run's ``--json`` report; :class:`MergeError` says what is wrong with it."""
-    try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise MergeError(f"{path}: cannot read: {exc}") from None
-    except json.JSONDecodeError as exc:
-        raise MergeError(f"{path}: not JSON: {exc}") from None
+    data = read_json(path, MergeError, str(path))
     run = data.get("run") if isinstance(data, dict) else None
     if not isinstance(run, dict) or not isinstance(data.get("findings"), list):
         raise MergeError(f"{path}: not a report of 'contracts run --json' (no 'run' and 'findings')")
