@@ -13,6 +13,7 @@ import pytest
 from spec_variants import docs_page_spec
 
 from contracts.engine import RunOptions, run
+from contracts.selection import Selection
 from tests.childlines import read_lines
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -99,6 +100,17 @@ def test_the_canonical_mixpeek_mock_does_not_drift(canonical_mock: str) -> None:
     assert result.untested == [], result.untested  # every success reached, so every success checked
     assert result.unexercised == 0, [c.unexercised for c in result.coverage]  # every probe ran
     assert result.operations == 3
+
+
+def test_a_selection_keeps_the_stateful_phase_over_the_links_it_holds(canonical_mock: str) -> None:
+    """--include leaving out a link's target (collections list) must not cost the stateful phase:
+    schemathesis refuses a document whose link names an operation it does not hold."""
+    selection = Selection(include=("path:/v1/namespaces/migrations/list", "path:*/clone"))
+    options = replace(_mixpeek(canonical_mock), selection=selection, phases=("stateful",))
+    result = run(MIXPEEK, canonical_mock, options)
+    assert result.operations == 2
+    assert "stateful" in result.phases, result.phases
+    assert result.findings == [], [str(f) for f in result.findings]
 
 
 def test_the_mock_taking_any_documented_key_is_one_auth_warning_per_api(canonical_mock: str) -> None:
