@@ -1,6 +1,6 @@
-"""The independent validator of generated values: openapi-schema-validator on the document as
-written (``Spec.raw``), in its own dialect (``OAS30Validator`` / ``OAS31Validator``, formats checked),
-its ``$ref``s resolved by a ``referencing`` Registry holding the whole document.
+"""The independent validator of generated values: the suite's oracle (:class:`tests.oracle.Document`:
+openapi-schema-validator on the document as written, in its own dialect, formats checked, its
+``$ref``s resolved by a ``referencing`` Registry holding the whole document).
 
 Context-free (no read/write direction: a generated value may be an answer or a request), and with
 the project's deliberate reading of ``nullable`` applied to its input (:func:`nullable_as_meant`).
@@ -13,31 +13,22 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from openapi_schema_validator import OAS30Validator, OAS31Validator
-from referencing import Registry, Resource
-from referencing.jsonschema import DRAFT4, DRAFT202012
-
 from oascore import Spec
-
-DOC_URI = "urn:specmock:document"
+from tests.oracle import Document
 
 
 class Independent:
-    """openapi-schema-validator on the document as written, its components reachable by ``$ref``."""
+    """openapi-schema-validator on the document as written (:class:`tests.oracle.Document`, the
+    suite's one oracle), with no read/write direction and ``nullable`` read as meant."""
 
     def __init__(self, spec: Spec) -> None:
         assert spec.raw is not None
-        self.cls = OAS30Validator if spec.version == "3.0" else OAS31Validator
-        spec_of = DRAFT4 if spec.version == "3.0" else DRAFT202012
         doc = nullable_as_meant(copy.deepcopy(spec.raw), typed=spec.version == "3.1")
-        self.registry: Registry[Any] = Registry().with_resource(
-            DOC_URI, Resource(contents=doc, specification=spec_of)
-        )
+        self.document = Document(doc)
 
     def validator(self, pointer: str) -> Any:
         """The validator (formats checked) of the schema at ``pointer`` in the document."""
-        schema = {"$ref": f"{DOC_URI}#{pointer}"}
-        return self.cls(schema, registry=self.registry, format_checker=self.cls.FORMAT_CHECKER)
+        return self.document.validator(pointer, reading=None)
 
     def valid(self, pointer: str, value: Any) -> bool | None:
         """Whether the value is valid; ``None`` where the oracle cannot judge it: its discriminator

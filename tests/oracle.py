@@ -25,7 +25,7 @@ from typing import Any
 
 import yaml
 from jsonschema import Draft202012Validator, FormatChecker
-from openapi_schema_validator import OAS30ReadValidator, OAS30WriteValidator, OAS31Validator
+from openapi_schema_validator import OAS30ReadValidator, OAS30Validator, OAS30WriteValidator, OAS31Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4, DRAFT202012
 
@@ -192,10 +192,24 @@ class Document:
             checker.checkers["time"] = Draft202012Validator.FORMAT_CHECKER.checkers["time"]
         return checker
 
-    def _validator_class(self, reading: bool) -> Any:
+    def _validator_class(self, reading: bool | None) -> Any:
         if self.version.startswith("3.0"):
+            if reading is None:  # context-free: a value that may be a request or an answer
+                return OAS30Validator
             return OAS30ReadValidator if reading else OAS30WriteValidator
         return OAS31Validator
+
+    def validator(
+        self, pointer: str, *, reading: bool | None = True, format_checker: FormatChecker | None = None
+    ) -> Any:
+        """The validator of the schema at ``pointer``; ``reading=None``: no read/write direction."""
+        return self._validator(f"{DOC_URI}#{pointer}", self.registry, reading, format_checker)
+
+    def _validator(
+        self, ref: str, registry: Registry[Any], reading: bool | None, format_checker: FormatChecker | None
+    ) -> Any:
+        cls = self._validator_class(reading)
+        return cls({"$ref": ref}, registry=registry, format_checker=format_checker or self.formats)
 
     def _errors(
         self,
@@ -205,8 +219,7 @@ class Document:
         reading: bool,
         format_checker: FormatChecker | None,
     ) -> list[str]:
-        cls = self._validator_class(reading)
-        validator = cls({"$ref": ref}, registry=registry, format_checker=format_checker or self.formats)
+        validator = self._validator(ref, registry, reading, format_checker)
         return [
             f"{'/'.join(map(str, e.absolute_path)) or '<root>'}: {e.message}"
             for e in validator.iter_errors(value)
