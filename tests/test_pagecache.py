@@ -3,6 +3,7 @@ consistent when worker threads (a file or database store) use it at once."""
 
 from __future__ import annotations
 
+import sys
 import threading
 
 from mockserver.apis.common.pagecache import PageCache
@@ -58,10 +59,15 @@ def test_threads_evicting_at_once_never_fail() -> None:
             errors.append(exc)
 
     threads = [threading.Thread(target=hammer, args=(n,)) for n in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads as often as the interpreter can: races show
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+    finally:
+        sys.setswitchinterval(interval)
     assert not errors
     assert len(cache._pages) <= 4
     assert cache._bytes == sum(len(page) for page, _, _ in cache._pages.values())
